@@ -1,0 +1,107 @@
+namespace Flattr.Internal;
+
+/// <summary>
+/// An open-addressing map from a non-zero 64-bit key to the smallest 64-bit value seen for it. Sixteen bytes a slot
+/// and no per-entry objects, so ten million (reader, thing) pairs fit in a few hundred megabytes.
+/// </summary>
+internal sealed class PairTable
+{
+    private long[] _keys;
+    private long[] _values;
+    private int _shift;
+
+    public PairTable(int initialCapacityPowerOfTwo = 16)
+    {
+        _keys = new long[1 << initialCapacityPowerOfTwo];
+        _values = new long[_keys.Length];
+        _shift = 64 - initialCapacityPowerOfTwo;
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>Stores <paramref name="value"/> for a new key, or lowers the stored value; returns true for a new key.</summary>
+    public bool AddOrKeepMinimum(long key, long value)
+    {
+        if (Count >= _keys.Length - (_keys.Length >> 2))
+        {
+            Grow();
+        }
+
+        var mask = _keys.Length - 1;
+        var slot = Slot(key);
+        while (true)
+        {
+            var existing = _keys[slot];
+            if (existing == key)
+            {
+                if (value < _values[slot])
+                {
+                    _values[slot] = value;
+                }
+
+                return false;
+            }
+
+            if (existing == 0)
+            {
+                _keys[slot] = key;
+                _values[slot] = value;
+                Count++;
+                return true;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// <summary>Visits every stored key and value, in no particular order.</summary>
+    public void ForEach<TVisitor>(ref TVisitor visitor)
+        where TVisitor : struct, IPairVisitor
+    {
+        var keys = _keys;
+        var values = _values;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] != 0)
+            {
+                visitor.Visit(keys[i], values[i]);
+            }
+        }
+    }
+
+    // Fibonacci hashing spreads the packed (reader, thing) indexes, whose low bits are dense, over the table.
+    private int Slot(long key) => (int)((ulong)(key * -7046029254386353131L) >> _shift);
+
+    private void Grow()
+    {
+        var oldKeys = _keys;
+        var oldValues = _values;
+        _keys = new long[oldKeys.Length * 2];
+        _values = new long[_keys.Length];
+        _shift--;
+        var mask = _keys.Length - 1;
+        for (var i = 0; i < oldKeys.Length; i++)
+        {
+            var key = oldKeys[i];
+            if (key == 0)
+            {
+                continue;
+            }
+
+            var slot = Slot(key);
+            while (_keys[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _keys[slot] = key;
+            _values[slot] = oldValues[i];
+        }
+    }
+}
+
+/// <summary>Receives the entries of a <see cref="PairTable"/>.</summary>
+internal interface IPairVisitor
+{
+    void Visit(long key, long value);
+}

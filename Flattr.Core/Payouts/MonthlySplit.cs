@@ -1,0 +1,309 @@
+using Flattr.Internal;
+using Flattr.Things;
+
+namespace Flattr.Payouts;
+
+/// <summary>
+/// The monthly split engine. Feed it every reader's budget and every click, in any order, then
+/// <see cref="Compute"/>: each reader's budget, less the platform fee, is shared evenly among the distinct things
+/// they flattred in the period, and each share goes to the thing's creator.
+/// </summary>
+/// <remarks>
+/// <para>The rules, exactly:</para>
+/// <list type="number">
+/// <item>A click counts if its time lies in the period (UTC). A reader flattrs a thing at most once per period; repeats
+/// count once, at the earliest time. A click by a reader on a thing whose creator id equals the reader id is ignored.</item>
+/// <item>Per reader with budget B and n counted things: fee = floor(B × F / 10000); D = B − fee; each thing gets
+/// floor(D / n), and the D mod n leftover units go one each to the things clicked earliest (ties by thing id, ordinal).</item>
+/// <item>A reader with a budget but no counted click keeps the whole budget (carried over, no fee). A reader with clicks
+/// but no budget contributes nothing.</item>
+/// <item>Total budget = fee + carried over + distributed, and the creators' amounts sum to distributed; the engine
+/// checks both and throws if either ever fails.</item>
+/// </list>
+/// <para>Memory grows with the number of distinct readers, things, creators and (reader, thing) pairs, never with the
+/// number of click rows, so a month of ten million rows streams through it.</para>
+/// </remarks>
+public sealed class MonthlySplit
+{
+    /// <summary>The default platform fee: 1000 basis points, 10%, as the original Flattr charged.</summary>
+    public const int DefaultFeeBasisPoints = 1000;
+
+    /// <summary>The largest budget one reader may have, in minor units (10^15).</summary>
+    public const long MaxBudget = 1_000_000_000_000_000;
+
+    private const long NoBudget = -1;
+
+    private readonly StringPool _readers = new(1024);
+    private readonly StringPool _things = new(1024);
+    private readonly StringPool _creators = new(256);
+    private readonly List<int> _creatorOfThing = new(1024);
+    private readonly List<long> _budgets = new(1024);
+    private readonly PairTable _pairs = new();
+    private readonly long _startTicks;
+    private readonly long _endTicks;
+    private long _totalBudget;
+    private int _readersWithBudget;
+    private long _clickRows;
+    private long _duplicateClicks;
+    private long _selfClicks;
+    private long _clicksOutsidePeriod;
+
+    /// <summary>Creates an engine for <paramref name="period"/> with a fee of <paramref name="feeBasisPoints"/> (0 to 10000).</summary>
+    public MonthlySplit(Period period, int feeBasisPoints = DefaultFeeBasisPoints)
+    {
+        if (feeBasisPoints is < 0 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(feeBasisPoints), feeBasisPoints, "The fee must be between 0 and 10000 basis points.");
+        }
+
+        Period = period;
+        FeeBasisPoints = feeBasisPoints;
+        _startTicks = period.Start.UtcTicks;
+        _endTicks = period.End.UtcTicks;
+    }
+
+    /// <summary>The month being split.</summary>
+    public Period Period { get; }
+
+    /// <summary>The platform fee in basis points.</summary>
+    public int FeeBasisPoints { get; }
+
+    /// <summary>Records a reader's budget for the period, in minor units (0 to <see cref="MaxBudget"/>), once per reader.</summary>
+    /// <exception cref="SplitInputException">The id is empty, the budget out of range, or the reader already has one.</exception>
+    public void AddBudget(ReadOnlySpan<char> readerId, long budget)
+    {
+        RequireId(readerId, "reader");
+        if (budget is < 0 or > MaxBudget)
+        {
+            throw new SplitInputException($"budget {budget} is out of range; it must be between 0 and {MaxBudget} minor units.");
+        }
+
+        var reader = InternReader(readerId);
+        if (_budgets[reader] != NoBudget)
+        {
+            throw new SplitInputException($"reader '{_readers[reader]}' already has a budget; each reader may have only one.");
+        }
+
+        _budgets[reader] = budget;
+        _totalBudget += budget; // at most int.MaxValue readers × 10^15 would overflow; checked below
+        if (_totalBudget < 0)
+        {
+            throw new SplitInputException("the budgets add up to more than the engine can represent (9223372036854775807 minor units).");
+        }
+
+        _readersWithBudget++;
+    }
+
+    /// <summary>Records a click row. Rows outside the period are checked but otherwise ignored.</summary>
+    /// <exception cref="SplitInputException">An id is empty, or the thing was already given a different creator.</exception>
+    public void AddClick(ReadOnlySpan<char> readerId, ReadOnlySpan<char> thingId, ReadOnlySpan<char> creatorId, DateTimeOffset clickedAt)
+    {
+        RequireId(readerId, "reader");
+        RequireId(thingId, "thing");
+        RequireId(creatorId, "creator");
+        _clickRows++;
+
+        var creator = _creators.Intern(creatorId, out _);
+        var thing = _things.Intern(thingId, out var newThing);
+        if (newThing)
+        {
+            _creatorOfThing.Add(creator);
+        }
+        else if (_creatorOfThing[thing] != creator)
+        {
+            throw new SplitInputException(
+                $"thing '{_things[thing]}' is listed with creator '{_creators[creator]}' but earlier with '{_creators[_creatorOfThing[thing]]}'; a thing has one creator.");
+        }
+
+        var ticks = clickedAt.UtcTicks;
+        if (ticks < _startTicks || ticks >= _endTicks)
+        {
+            _clicksOutsidePeriod++;
+            return;
+        }
+
+        if (readerId.SequenceEqual(creatorId))
+        {
+            _selfClicks++;
+            return;
+        }
+
+        var reader = InternReader(readerId);
+        // Reader index + 1 keeps every key non-zero, which the table uses to mark an empty slot.
+        var key = ((long)(reader + 1) << 32) | (uint)thing;
+        if (!_pairs.AddOrKeepMinimum(key, ticks))
+        {
+            _duplicateClicks++;
+        }
+    }
+
+    /// <summary>Records a click (the convenience form of the span overload).</summary>
+    public void AddClick(Click click)
+    {
+        ArgumentNullException.ThrowIfNull(click);
+        AddClick(click.ReaderId, click.ThingId, click.CreatorId, click.ClickedAt);
+    }
+
+    /// <summary>
+    /// Splits the budgets. The engine is not changed, so more input may follow and <see cref="Compute"/> run again.
+    /// </summary>
+    /// <param name="observer">Optional: receives every reader's split, in ordinal order of reader id.</param>
+    /// <exception cref="InvalidOperationException">An invariant failed (a bug, never bad input).</exception>
+    public SplitResult Compute(Action<ReaderSplit>? observer = null)
+    {
+        var readerCount = _readers.Count;
+        var pairCount = _pairs.Count;
+
+        // Group the pairs by reader with a counting sort: O(pairs), no per-reader lists.
+        var offsets = new int[readerCount + 1];
+        var counter = new CountPerReader(offsets);
+        _pairs.ForEach(ref counter);
+        for (var r = 0; r < readerCount; r++)
+        {
+            offsets[r + 1] += offsets[r];
+        }
+
+        var thingRanks = _things.OrdinalRanks();
+        var entries = new PairEntry[pairCount];
+        var placer = new PlacePairs(entries, (int[])offsets.Clone(), thingRanks);
+        _pairs.ForEach(ref placer);
+
+        var creatorAmounts = new long[_creators.Count];
+        long fee = 0, carriedOver = 0, distributed = 0;
+        var readersWhoFlattred = 0;
+        var readerOrder = observer is null ? null : _readers.OrdinalOrder();
+        for (var i = 0; i < readerCount; i++)
+        {
+            var reader = readerOrder is null ? i : readerOrder[i];
+            var budget = Math.Max(_budgets[reader], 0);
+            var mine = entries.AsSpan(offsets[reader], offsets[reader + 1] - offsets[reader]);
+            if (mine.IsEmpty)
+            {
+                carriedOver += budget;
+                observer?.Invoke(new ReaderSplit(_readers[reader], budget, 0, budget, []));
+                continue;
+            }
+
+            readersWhoFlattred++;
+            var readerFee = (long)((Int128)budget * FeeBasisPoints / 10_000);
+            var distributable = budget - readerFee;
+            var quotient = Math.DivRem(distributable, mine.Length, out var leftover);
+            if (leftover > 0 || observer is not null)
+            {
+                // The leftover units go to the earliest clicks, ties broken by thing id.
+                mine.Sort(default(EarliestFirst));
+            }
+
+            var shares = observer is null ? null : new ThingShare[mine.Length];
+            for (var k = 0; k < mine.Length; k++)
+            {
+                var amount = k < leftover ? quotient + 1 : quotient;
+                var creator = _creatorOfThing[mine[k].Thing];
+                creatorAmounts[creator] += amount;
+                if (shares is not null)
+                {
+                    shares[k] = new ThingShare(
+                        _things[mine[k].Thing], _creators[creator], new DateTimeOffset(mine[k].Ticks, TimeSpan.Zero), amount);
+                }
+            }
+
+            fee += readerFee;
+            distributed += distributable;
+            observer?.Invoke(new ReaderSplit(_readers[reader], budget, readerFee, 0, shares!));
+        }
+
+        var creators = new List<CreatorAmount>();
+        long paidToCreators = 0;
+        foreach (var creator in _creators.OrdinalOrder())
+        {
+            var amount = creatorAmounts[creator];
+            paidToCreators += amount;
+            if (amount > 0)
+            {
+                creators.Add(new CreatorAmount(_creators[creator], amount));
+            }
+        }
+
+        // Money is never created or lost: these are the engine's own proof of that, checked on every run.
+        if (_totalBudget != fee + carriedOver + distributed)
+        {
+            throw new InvalidOperationException(
+                $"Split invariant broken: total budget {_totalBudget} != fee {fee} + carried over {carriedOver} + distributed {distributed}.");
+        }
+
+        if (paidToCreators != distributed)
+        {
+            throw new InvalidOperationException(
+                $"Split invariant broken: creators receive {paidToCreators} but {distributed} was distributed.");
+        }
+
+        return new SplitResult(
+            Period,
+            FeeBasisPoints,
+            _totalBudget,
+            fee,
+            carriedOver,
+            distributed,
+            creators,
+            new SplitStatistics(
+                _clickRows,
+                pairCount,
+                _duplicateClicks,
+                _selfClicks,
+                _clicksOutsidePeriod,
+                _readersWithBudget,
+                readersWhoFlattred,
+                _things.Count,
+                creators.Count));
+    }
+
+    private int InternReader(ReadOnlySpan<char> readerId)
+    {
+        var reader = _readers.Intern(readerId, out var added);
+        if (added)
+        {
+            _budgets.Add(NoBudget);
+        }
+
+        return reader;
+    }
+
+    private static void RequireId(ReadOnlySpan<char> id, string what)
+    {
+        if (id.IsEmpty)
+        {
+            throw new SplitInputException($"the {what} id is empty.");
+        }
+    }
+
+    private struct PairEntry
+    {
+        public long Ticks;
+        public int ThingRank;
+        public int Thing;
+    }
+
+    private readonly struct EarliestFirst : IComparer<PairEntry>
+    {
+        public int Compare(PairEntry x, PairEntry y)
+        {
+            var byTime = x.Ticks.CompareTo(y.Ticks);
+            return byTime != 0 ? byTime : x.ThingRank.CompareTo(y.ThingRank);
+        }
+    }
+
+    private readonly struct CountPerReader(int[] offsets) : IPairVisitor
+    {
+        public void Visit(long key, long value) => offsets[(int)(key >> 32)]++; // reader index + 1
+    }
+
+    private readonly struct PlacePairs(PairEntry[] entries, int[] cursors, int[] thingRanks) : IPairVisitor
+    {
+        public void Visit(long key, long value)
+        {
+            var reader = (int)(key >> 32) - 1;
+            var thing = (int)(uint)key;
+            entries[cursors[reader]++] = new PairEntry { Ticks = value, ThingRank = thingRanks[thing], Thing = thing };
+        }
+    }
+}
