@@ -1,40 +1,86 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
 namespace Flattr.Internal;
 
-/// <summary>Gives each distinct id a dense integer, looking spans up without allocating a string per row.</summary>
+/// <summary>
+/// Gives each distinct id a dense integer. Ids are looked up as spans, so a row costs no string; their characters live
+/// in one growing arena and the table holds only integers, so a lookup touches two or three cache lines instead of a
+/// dictionary's bucket, entry and string object. The hash is seeded per pool, so ids chosen by an installation
+/// cannot be crafted to collide.
+/// </summary>
 internal sealed class StringPool
 {
-    private readonly Dictionary<string, int> _indexes;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly List<string> _names;
+    private readonly ulong _seed = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8)) | 1;
+    private int[] _slots; // entry index + 1; 0 marks an empty slot
+    private int[] _hashes;
+    private int[] _starts;
+    private int[] _lengths;
+    private string?[] _strings;
+    private char[] _arena;
+    private int _arenaLength;
 
-    public StringPool(int capacity = 0)
+    public StringPool(int capacity = 16)
     {
-        _indexes = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
-        _lookup = _indexes.GetAlternateLookup<ReadOnlySpan<char>>();
-        _names = new List<string>(capacity);
+        capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 16));
+        _slots = new int[capacity * 2];
+        _hashes = new int[capacity];
+        _starts = new int[capacity];
+        _lengths = new int[capacity];
+        _strings = new string?[capacity];
+        _arena = new char[capacity * 8];
     }
 
-    public int Count => _names.Count;
+    public int Count { get; private set; }
 
-    public string this[int index] => _names[index];
+    /// <summary>The id with the given index, as a string (made once, on first request).</summary>
+    public string this[int index] => _strings[index] ??= new string(Chars(index));
 
     public int Intern(ReadOnlySpan<char> name, out bool added)
     {
-        if (_lookup.TryGetValue(name, out var index))
+        var hash = Hash(name);
+        var mask = _slots.Length - 1;
+        var slot = hash & mask;
+        while (true)
         {
-            added = false;
-            return index;
+            var entry = _slots[slot] - 1;
+            if (entry < 0)
+            {
+                break;
+            }
+
+            if (_hashes[entry] == hash && Chars(entry).SequenceEqual(name))
+            {
+                added = false;
+                return entry;
+            }
+
+            slot = (slot + 1) & mask;
         }
 
-        index = _names.Count;
-        var text = name.ToString();
-        _indexes.Add(text, index);
-        _names.Add(text);
         added = true;
-        return index;
+        return Add(name, hash, slot);
     }
 
-    public bool TryGet(ReadOnlySpan<char> name, out int index) => _lookup.TryGetValue(name, out index);
+    public bool TryGet(ReadOnlySpan<char> name, out int index)
+    {
+        var hash = Hash(name);
+        var mask = _slots.Length - 1;
+        for (var slot = hash & mask; _slots[slot] != 0; slot = (slot + 1) & mask)
+        {
+            var entry = _slots[slot] - 1;
+            if (_hashes[entry] == hash && Chars(entry).SequenceEqual(name))
+            {
+                index = entry;
+                return true;
+            }
+        }
+
+        index = -1;
+        return false;
+    }
 
     /// <summary>For each index, its position when all names are sorted in ordinal order.</summary>
     public int[] OrdinalRanks()
@@ -49,17 +95,96 @@ internal sealed class StringPool
         return ranks;
     }
 
-    /// <summary>The indexes sorted by name in ordinal order.</summary>
+    /// <summary>The indexes sorted by name in ordinal (UTF-16 code unit) order, as <see cref="string.CompareOrdinal(string, string)"/> sorts.</summary>
     public int[] OrdinalOrder()
     {
-        var names = _names.ToArray();
-        var order = new int[names.Length];
+        var order = new int[Count];
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
         }
 
-        Array.Sort(names, order, StringComparer.Ordinal);
+        Array.Sort(order, (a, b) => Chars(a).SequenceCompareTo(Chars(b)));
         return order;
+    }
+
+    private ReadOnlySpan<char> Chars(int index) => _arena.AsSpan(_starts[index], _lengths[index]);
+
+    private int Add(ReadOnlySpan<char> name, int hash, int slot)
+    {
+        var index = Count;
+        if (index == _hashes.Length)
+        {
+            var size = index * 2;
+            Array.Resize(ref _hashes, size);
+            Array.Resize(ref _starts, size);
+            Array.Resize(ref _lengths, size);
+            Array.Resize(ref _strings, size);
+        }
+
+        if (_arenaLength + name.Length > _arena.Length)
+        {
+            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaLength + name.Length));
+        }
+
+        name.CopyTo(_arena.AsSpan(_arenaLength));
+        _hashes[index] = hash;
+        _starts[index] = _arenaLength;
+        _lengths[index] = name.Length;
+        _arenaLength += name.Length;
+        _slots[slot] = index + 1;
+        Count++;
+
+        // Keep the table at most half full, so probes stay short.
+        if (Count * 2 > _slots.Length)
+        {
+            Rehash();
+        }
+
+        return index;
+    }
+
+    private void Rehash()
+    {
+        _slots = new int[_slots.Length * 2];
+        var mask = _slots.Length - 1;
+        for (var entry = 0; entry < Count; entry++)
+        {
+            var slot = _hashes[entry] & mask;
+            while (_slots[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _slots[slot] = entry + 1;
+        }
+    }
+
+    // A multiply-rotate hash over eight bytes at a time: ids are short, so this beats the general-purpose string hash.
+    private int Hash(ReadOnlySpan<char> name)
+    {
+        var bytes = MemoryMarshal.AsBytes(name);
+        var h = _seed ^ ((ulong)bytes.Length * 0x9E3779B97F4A7C15UL);
+        while (bytes.Length >= 8)
+        {
+            h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes)) * 0xBF58476D1CE4E5B9UL, 29);
+            bytes = bytes[8..];
+        }
+
+        if (bytes.Length > 0)
+        {
+            ulong tail = 0;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                tail |= (ulong)bytes[i] << (8 * i);
+            }
+
+            h = BitOperations.RotateLeft((h ^ tail) * 0xBF58476D1CE4E5B9UL, 29);
+        }
+
+        h ^= h >> 31;
+        h *= 0x94D049BB133111EBUL;
+        h ^= h >> 32;
+        return (int)h & int.MaxValue;
     }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test suite of the solution, exactly as CI does (.ci/run calls this script).
+# It installs and starts what the suites need on a fresh machine, so a newcomer needs nothing but the .NET SDK.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+mkdir -p artifacts
+log=artifacts/test-output.log
+
+dotnet test --solution Flattr.sln -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One plain summary line for people and CI: the runner prints per-assembly results and a total block.
+total=$(grep -E '^\s+total: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+failed=$(grep -E '^\s+failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+if [ -z "${total:-}" ] || [ "${total:-0}" -eq 0 ]; then
+  echo "tests: no test ran (exit $status)" >&2
+  exit 1
+fi
+echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"
