@@ -1,13 +1,13 @@
+using Flattr.Hub;
 using Flattr.Hub.Cli;
 
 if (HubCommandLine.Handles(args))
 {
-    return HubCommandLine.Run(args, Console.Out, Console.Error);
+    return await HubCommandLine.RunAsync(args, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok("live"));
+var app = HubApplication.Build(args);
+await app.InitializeDatabaseAsync();
 await app.RunAsync();
 return 0;
 

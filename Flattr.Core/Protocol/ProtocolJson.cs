@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Flattr.Protocol;
 
@@ -11,6 +12,21 @@ public static class ProtocolJson
 
     /// <summary>The source-generated type information, for callers that combine resolvers.</summary>
     public static JsonSerializerContext Context => ProtocolJsonContext.Default;
+
+    /// <summary>Type information for <see cref="Protocol.ThingUpsert"/>.</summary>
+    public static JsonTypeInfo<ThingUpsert> ThingUpsert => ProtocolJsonContext.Default.ThingUpsert;
+
+    /// <summary>Type information for <see cref="Protocol.ThingBatchRequest"/>.</summary>
+    public static JsonTypeInfo<ThingBatchRequest> ThingBatchRequest => ProtocolJsonContext.Default.ThingBatchRequest;
+
+    /// <summary>Type information for <see cref="Protocol.ThingBatchResponse"/>.</summary>
+    public static JsonTypeInfo<ThingBatchResponse> ThingBatchResponse => ProtocolJsonContext.Default.ThingBatchResponse;
+
+    /// <summary>Type information for <see cref="Protocol.ThingView"/>.</summary>
+    public static JsonTypeInfo<ThingView> ThingView => ProtocolJsonContext.Default.ThingView;
+
+    /// <summary>Type information for <see cref="Protocol.ProblemDocument"/>.</summary>
+    public static JsonTypeInfo<ProblemDocument> ProblemDocument => ProtocolJsonContext.Default.ProblemDocument;
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

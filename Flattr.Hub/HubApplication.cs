@@ -1,0 +1,53 @@
+using Flattr.Hub.Infrastructure;
+using Flattr.Hub.Infrastructure.Database;
+using Flattr.Hub.Infrastructure.Telemetry;
+using Flattr.Hub.Installations;
+using Flattr.Hub.Things;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Flattr.Hub;
+
+/// <summary>
+/// Composes the Hub. The service and every command-line verb build the same application, so they share configuration
+/// sources (appsettings, environment variables such as <c>ConnectionStrings__Hub</c>, command-line options) and services.
+/// </summary>
+public static class HubApplication
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddHubDatabase(configuration, builder.Environment.ContentRootPath);
+        services.AddDataProtection().SetApplicationName("Flattr.Hub").PersistKeysToDbContext<HubDbContext>();
+        services.AddKeyRingEncryption(configuration, builder.Environment.ContentRootPath);
+        services.AddMediator((Mediator.MediatorOptions options) => options.ServiceLifetime = ServiceLifetime.Scoped);
+        services.AddSingleton<HubMetrics>();
+        services.AddScoped<InstallationSecrets>();
+        services.AddScoped<SignedRequestFilter>();
+        services.AddScoped<ThingStore>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        configure?.Invoke(builder);
+        var app = builder.Build();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHubHealth();
+        app.MapThingsApi();
+        return app;
+    }
+
+    /// <summary>Creates the database and applies migrations; run before serving or before any command.</summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Flattr.Hub.Infrastructure.Database;
+
+internal static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="HubDbContext"/> on the configured provider. Without <c>ConnectionStrings:Hub</c> the Hub
+    /// uses <c>hub.db</c> in its data folder, created on first start.
+    /// </summary>
+    public static IServiceCollection AddHubDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var provider = configuration[$"{DatabaseOptions.SectionName}:Provider"] ?? "Sqlite";
+        var connectionString = configuration.GetConnectionString("Hub");
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        if (string.Equals(provider, "Postgres", StringComparison.Ordinal))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Hub:Database:Provider is Postgres but ConnectionStrings:Hub is not set. "
+                    + "Set it, for example ConnectionStrings__Hub='Host=localhost;Database=flattr;Username=flattr;Password=...'.");
+            }
+
+            services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString));
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                var folder = HubPaths.DataDirectory(configuration, contentRoot);
+                Directory.CreateDirectory(folder);
+                connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "hub.db") }.ToString();
+            }
+
+            var sqlite = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true }.ToString();
+            services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(sqlite));
+        }
+
+        services.AddScoped<DatabaseInitializer>();
+        return services;
+    }
+}
