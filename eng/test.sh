@@ -7,6 +7,13 @@ cd "$(dirname "$0")/.."
 mkdir -p artifacts
 log=artifacts/test-output.log
 
+# A real PostgreSQL server for the integration suites (installed from Debian's packages if missing).
+if [ -z "${FLATTR_TEST_POSTGRES:-}" ]; then
+  pg=$(bash eng/postgres.sh start) || { echo "could not start PostgreSQL for the tests" >&2; exit 1; }
+  eval "$pg"
+  trap 'bash eng/postgres.sh stop "$FLATTR_PG_DIR"' EXIT
+fi
+
 dotnet test --solution Flattr.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

@@ -3,6 +3,7 @@ using Flattr.Hub.Infrastructure.Telemetry;
 using Flattr.Hub.Installations;
 using Flattr.Protocol;
 using Flattr.Things;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,6 +32,7 @@ public static class ThingsEndpoints
         string externalId, HttpContext http, ThingStore store, HubMetrics metrics, CancellationToken cancellationToken)
     {
         var request = SignedRequestFilter.Get(http);
+        externalId = ExternalId(http, externalId);
         if (!TryRead(request.Body, ProtocolJson.ThingUpsert, out var upsert, out var problem))
         {
             return problem;
@@ -52,6 +54,7 @@ public static class ThingsEndpoints
         string externalId, HttpContext http, ThingStore store, CancellationToken cancellationToken)
     {
         var request = SignedRequestFilter.Get(http);
+        externalId = ExternalId(http, externalId);
         var thing = await store.FindAsync(request.Installation.Id, externalId, cancellationToken);
         return thing is null
             ? NoSuchThing(externalId)
@@ -62,6 +65,7 @@ public static class ThingsEndpoints
         string externalId, HttpContext http, ThingStore store, CancellationToken cancellationToken)
     {
         var request = SignedRequestFilter.Get(http);
+        externalId = ExternalId(http, externalId);
         return await store.RetireAsync(request.Installation.Id, externalId, cancellationToken)
             ? TypedResults.NoContent()
             : NoSuchThing(externalId);
@@ -121,6 +125,24 @@ public static class ThingsEndpoints
     {
         var installation = SignedRequestFilter.Get(http).Installation;
         return TypedResults.Ok(new InstallationView { Id = installation.Id, Name = installation.Name, Url = installation.BaseUrl });
+    }
+
+    /// <summary>
+    /// The external id exactly as the installation escaped it. Routing decodes every escape except %2F, so an id holding
+    /// a slash or a literal "%2F" would come out wrong; the raw request target is decoded once instead.
+    /// </summary>
+    internal static string ExternalId(HttpContext http, string routeValue)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        const string prefix = "/api/v1/things/";
+        if (raw is null || !raw.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return routeValue;
+        }
+
+        var segment = raw.AsSpan(prefix.Length);
+        var end = segment.IndexOfAny('?', '/');
+        return Uri.UnescapeDataString((end < 0 ? segment : segment[..end]).ToString());
     }
 
     private static ProblemHttpResult NoSuchThing(string externalId) =>

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Starts a throw-away PostgreSQL server on loopback for the test suites and prints the connection string.
+#   source <(bash eng/postgres.sh start)   -> exports FLATTR_TEST_POSTGRES and FLATTR_PG_DIR
+#   bash eng/postgres.sh stop DIR
+# Installs Debian's postgresql package when the server binaries are missing (a fresh machine).
+set -euo pipefail
+
+# A free loopback port unless one is given, so parallel runs on one machine do not collide.
+port=${FLATTR_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+
+find_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    if [ -x "$d/pg_ctl" ]; then echo "$d"; return 0; fi
+  done
+  return 1
+}
+
+as_owner() {
+  # initdb refuses to run as root: run the server as the postgres user when we are root.
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "${1:-start}" in
+  start)
+    if ! bin=$(find_bin); then
+      echo "postgres.sh: installing Debian's postgresql package" >&2
+      if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+      else
+        sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+      fi
+      bin=$(find_bin)
+    fi
+    dir=$(mktemp -d /tmp/flattr-pg.XXXXXX)
+    chmod 755 "$dir"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
+    as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+    # Tuned for a test server on a small machine: durability is not what these tests measure.
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
+      "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null
+    echo "export FLATTR_PG_DIR='$dir'"
+    echo "export FLATTR_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true;Include Error Detail=true'"
+    ;;
+  stop)
+    dir=${2:?directory}
+    bin=$(find_bin)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: postgres.sh start|stop DIR" >&2
+    exit 2
+    ;;
+esac
