@@ -1,3 +1,4 @@
+using Flattr.Hub.Accounts;
 using Flattr.Hub.Infrastructure;
 using Flattr.Hub.Infrastructure.Database;
 using Flattr.Hub.Infrastructure.Telemetry;
@@ -32,6 +33,13 @@ public static class HubApplication
         services.AddScoped<InstallationSecrets>();
         services.AddScoped<SignedRequestFilter>();
         services.AddScoped<ThingStore>();
+        services.AddHubAccounts();
+        services.AddRazorPages(o =>
+        {
+            // Pages live in feature folders (Accounts/, Admin/, Readers/, Creators/ ...) instead of a Pages/ root.
+            o.RootDirectory = "/";
+            o.Conventions.AuthorizeFolder("/Admin", AccountsServiceCollectionExtensions.AdminPolicy);
+        });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         configure?.Invoke(builder);
@@ -39,8 +47,14 @@ public static class HubApplication
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapHubHealth();
         app.MapThingsApi();
+        app.MapRazorPages();
         return app;
     }
 
