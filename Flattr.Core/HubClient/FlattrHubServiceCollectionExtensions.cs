@@ -40,7 +40,18 @@ public static class FlattrHubServiceCollectionExtensions
         // through the signing handler again.
         builder.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
         {
-            var settings = provider.GetRequiredService<IOptionsMonitor<FlattrHubOptions>>().CurrentValue;
+            FlattrHubOptions settings;
+            try
+            {
+                settings = provider.GetRequiredService<IOptionsMonitor<FlattrHubOptions>>().CurrentValue;
+            }
+            catch (OptionsValidationException)
+            {
+                // Invalid settings are reported once, by FlattrHubOptions' own validation (at start, or when the client
+                // is created). Failing here too would turn that one clear message into an AggregateException of duplicates.
+                return;
+            }
+
             resilience.AttemptTimeout.Timeout = settings.AttemptTimeout;
             resilience.TotalRequestTimeout.Timeout = settings.TotalTimeout;
             resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(settings.AttemptTimeout.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
