@@ -1,6 +1,7 @@
 using Flattr.Hub.Accounts;
 using Flattr.Hub.Infrastructure;
 using Flattr.Hub.Infrastructure.Database;
+using Flattr.Hub.Infrastructure.Http;
 using Flattr.Hub.Infrastructure.Telemetry;
 using Flattr.Hub.Installations;
 using Flattr.Hub.Things;
@@ -29,7 +30,8 @@ public static class HubApplication
         services.AddDataProtection().SetApplicationName("Flattr.Hub").PersistKeysToDbContext<HubDbContext>();
         services.AddKeyRingEncryption(configuration, builder.Environment.ContentRootPath);
         services.AddMediator((Mediator.MediatorOptions options) => options.ServiceLifetime = ServiceLifetime.Scoped);
-        services.AddSingleton<HubMetrics>();
+        services.AddHubTelemetry(configuration);
+        services.AddHubOpenApi();
         services.AddScoped<InstallationSecrets>();
         services.AddScoped<SignedRequestFilter>();
         services.AddScoped<ThingStore>();
@@ -53,6 +55,7 @@ public static class HubApplication
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapHubHealth();
+        app.MapOpenApi();
         app.MapThingsApi();
         app.MapRazorPages();
         return app;

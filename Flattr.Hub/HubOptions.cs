@@ -28,9 +28,10 @@ public sealed class HubOptions
     [Range(typeof(TimeSpan), "00:05:00", "90.00:00:00", ErrorMessage = "Hub:ClaimLinkLifetime must be between 5 minutes and 90 days.")]
     public TimeSpan ClaimLinkLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    public Currency SettlementCurrency => Flattr.Currency.FromCode(Currency);
+    // These never throw: options validation reads every property, and reports bad values through HubOptionsValidator.
+    public Currency SettlementCurrency => Flattr.Currency.TryFromCode(Currency, out var currency) ? currency : Flattr.Currency.Eur;
 
-    public Money MinimumBudget => Money.Parse(MinimumMonthlyBudget, SettlementCurrency);
+    public Money MinimumBudget => Money.TryParse(MinimumMonthlyBudget, SettlementCurrency, out var minimum) ? minimum : new Money(200, Flattr.Currency.Eur);
 }
 
 /// <summary>Checks what DataAnnotations cannot: the currency is known and the minimum budget is an amount in it.</summary>

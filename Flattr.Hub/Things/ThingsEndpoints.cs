@@ -14,7 +14,9 @@ public static class ThingsEndpoints
 {
     public static RouteGroupBuilder MapThingsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1").WithTags("Installations").AddEndpointFilter<SignedRequestFilter>();
+        var api = routes.MapGroup("/api/v1").WithTags("Installations").AddEndpointFilter<SignedRequestFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPut("/things/{externalId}", PutThing)
             .Accepts<ThingUpsert>("application/json")
