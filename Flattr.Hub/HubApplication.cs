@@ -4,6 +4,7 @@ using Flattr.Hub.Infrastructure.Database;
 using Flattr.Hub.Infrastructure.Http;
 using Flattr.Hub.Infrastructure.Telemetry;
 using Flattr.Hub.Installations;
+using Flattr.Hub.Payouts;
 using Flattr.Hub.Things;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class HubApplication
         services.AddScoped<SignedRequestFilter>();
         services.AddScoped<ThingStore>();
         services.AddHubAccounts();
+        services.AddHubMoney(configuration);
         services.AddRazorPages(o =>
         {
             // Pages live in feature folders (Accounts/, Admin/, Readers/, Creators/ ...) instead of a Pages/ root.

@@ -10,4 +10,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, EventName = "SignedRequestRefused", Level = LogLevel.Warning,
         Message = "Refused an installation request from {InstallationId} ({Reason}) for {Path}")]
     public static partial void SignedRequestRefused(ILogger logger, string installationId, string reason, string path);
+
+    [LoggerMessage(EventId = 3, EventName = "StripeRateLimited", Level = LogLevel.Warning,
+        Message = "Stripe rate-limited the transfer of payout line {LineId} (attempt {Attempt}); waiting")]
+    public static partial void StripeRateLimited(ILogger logger, long lineId, int attempt);
+
+    [LoggerMessage(EventId = 4, EventName = "PayoutLineFailed", Level = LogLevel.Warning,
+        Message = "Payout line {LineId} failed: {Reason}")]
+    public static partial void PayoutLineFailed(ILogger logger, long lineId, string reason);
 }

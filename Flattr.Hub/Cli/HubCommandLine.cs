@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Flattr.Hub.Installations;
-using Flattr.Hub.Payouts.Simulation;
+using Flattr.Hub.Payouts;
 
 namespace Flattr.Hub.Cli;
 
@@ -11,7 +11,7 @@ namespace Flattr.Hub.Cli;
 /// </summary>
 internal static class HubCommandLine
 {
-    private static readonly string[] Verbs = ["payouts", "installations", "admins", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["payouts", "installations", "admins", "ledger", "funds", "--help", "-h", "-?"];
 
     /// <summary>True when the arguments start with a command verb rather than host options such as <c>--urls</c>.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
@@ -20,10 +20,12 @@ internal static class HubCommandLine
     {
         var root = new RootCommand("Flattr Hub: run with no command to start the service, or use one of the commands below.")
         {
-            new Command("payouts", "Monthly payouts.") { SimulateCommand.Create() },
+            PayoutsCommand.Create(),
+            PayoutsCommand.Ledger(),
+            PayoutsCommand.Funds(),
             InstallationsCommand.Create(),
         };
-        foreach (var command in root.Subcommands.SelectMany(c => c.Subcommands))
+        foreach (var command in root.Subcommands.SelectMany(c => c.Subcommands).Where(c => c.Name != "simulate"))
         {
             // Unmatched tokens are configuration (--Section:Key value); anything else is refused below.
             command.TreatUnmatchedTokensAsErrors = false;

@@ -3,6 +3,8 @@ using Flattr.Hub.Admin;
 using Flattr.Hub.Clicks;
 using Flattr.Hub.Creators;
 using Flattr.Hub.Installations;
+using Flattr.Hub.Ledger;
+using Flattr.Hub.Payouts;
 using Flattr.Hub.Things;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -31,6 +33,24 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<PayoutRun> PayoutRuns => Set<PayoutRun>();
+
+    public DbSet<PayoutRunReader> PayoutRunReaders => Set<PayoutRunReader>();
+
+    public DbSet<PayoutAllocation> PayoutAllocations => Set<PayoutAllocation>();
+
+    public DbSet<PayoutLine> PayoutLines => Set<PayoutLine>();
+
+    public DbSet<PayoutLinePart> PayoutLineParts => Set<PayoutLinePart>();
+
+    public DbSet<PayoutLineEvent> PayoutLineEvents => Set<PayoutLineEvent>();
+
+    public DbSet<PayoutAccount> PayoutAccounts => Set<PayoutAccount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -100,6 +120,8 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
             e.HasOne<HubUser>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        ConfigureMoney(builder);
+
         builder.Entity<AuditEntry>(e =>
         {
             e.Property(a => a.Actor).HasMaxLength(450);
@@ -107,6 +129,85 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(a => a.Subject).HasMaxLength(450);
             e.Property(a => a.Details).HasMaxLength(4000);
             e.HasIndex(a => a.At);
+        });
+    }
+    private static void ConfigureMoney(ModelBuilder builder)
+    {
+        builder.Entity<LedgerTransaction>(e =>
+        {
+            e.Property(t => t.Kind).HasMaxLength(50);
+            e.Property(t => t.Reference).HasMaxLength(200);
+            e.Property(t => t.Actor).HasMaxLength(450);
+            e.Property(t => t.Description).HasMaxLength(1000);
+            // A real-world event is booked at most once, whichever process reports it.
+            e.HasIndex(t => t.Reference).IsUnique();
+            e.HasMany(t => t.Entries).WithOne(x => x.Transaction).HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<LedgerEntry>(e =>
+        {
+            e.Property(x => x.Account).HasMaxLength(500);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.HasIndex(x => x.Account);
+        });
+
+        builder.Entity<PayoutRun>(e =>
+        {
+            e.HasIndex(r => r.Period).IsUnique();
+            e.Property(r => r.Currency).HasMaxLength(3);
+            e.Property(r => r.CreatedBy).HasMaxLength(450);
+            e.Property(r => r.ApprovedBy).HasMaxLength(450);
+            e.Property(r => r.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.Mode).HasConversion<string>().HasMaxLength(20);
+            e.Ignore(r => r.PeriodValue);
+            e.Ignore(r => r.TransferGroup);
+        });
+
+        builder.Entity<PayoutRunReader>(e =>
+        {
+            e.Property(r => r.ReaderId).HasMaxLength(450);
+            e.HasIndex(r => new { r.RunId, r.ReaderId }).IsUnique();
+            e.HasIndex(r => r.ReaderId);
+            e.HasOne<PayoutRun>().WithMany().HasForeignKey(r => r.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PayoutAllocation>(e =>
+        {
+            e.HasIndex(a => new { a.RunId, a.CreatorId }).IsUnique();
+            e.HasOne<PayoutRun>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Creator>().WithMany().HasForeignKey(a => a.CreatorId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<PayoutLine>(e =>
+        {
+            e.Property(l => l.PayeeId).HasMaxLength(450);
+            e.Property(l => l.Reason).HasMaxLength(1000);
+            e.Property(l => l.IdempotencyKey).HasMaxLength(255);
+            e.Property(l => l.Destination).HasMaxLength(255);
+            e.Property(l => l.StripeTransferId).HasMaxLength(255);
+            e.Property(l => l.State).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(l => new { l.RunId, l.PayeeId }).IsUnique();
+            e.HasIndex(l => l.IdempotencyKey).IsUnique();
+            e.HasIndex(l => l.StripeTransferId).IsUnique();
+            e.HasOne<PayoutRun>().WithMany().HasForeignKey(l => l.RunId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(l => l.Parts).WithOne().HasForeignKey(p => p.LineId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PayoutLineEvent>(e =>
+        {
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Detail).HasMaxLength(1000);
+            e.HasIndex(x => x.LineId);
+            e.HasOne<PayoutLine>().WithMany().HasForeignKey(x => x.LineId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PayoutAccount>(e =>
+        {
+            e.HasKey(a => a.AccountId);
+            e.Property(a => a.AccountId).HasMaxLength(450);
+            e.Property(a => a.StripeAccountId).HasMaxLength(255);
+            e.HasIndex(a => a.StripeAccountId).IsUnique();
+            e.HasOne<HubUser>().WithOne().HasForeignKey<PayoutAccount>(a => a.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

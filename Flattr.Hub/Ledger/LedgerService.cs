@@ -1,0 +1,65 @@
+using Flattr.Hub.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Flattr.Hub.Ledger;
+
+/// <summary>Books balanced transactions and reads balances. Balances are always derived from the entries.</summary>
+public sealed class LedgerService(HubDbContext db, TimeProvider time, IOptions<HubOptions> options)
+{
+    private string Currency => options.Value.SettlementCurrency.Code;
+
+    /// <summary>
+    /// Adds a balanced transaction to the context (saved with the caller's next SaveChanges, in the caller's
+    /// transaction). Throws when the entries do not sum to zero or an amount is zero.
+    /// </summary>
+    public LedgerTransaction Book(string kind, string reference, string actor, string? description, params (string Account, long Amount)[] entries)
+    {
+        if (entries.Length < 2 || entries.Any(e => e.Amount == 0) || !SumsToZero(entries))
+        {
+            throw new InvalidOperationException($"Ledger transaction {reference} is not balanced: {string.Join(", ", entries.Select(e => $"{e.Account} {e.Amount}"))}.");
+        }
+
+        var transaction = new LedgerTransaction
+        {
+            Kind = kind,
+            Reference = reference,
+            Actor = actor,
+            Description = description,
+            At = time.GetUtcNow(),
+            Entries = [.. entries.Select(e => new LedgerEntry { Account = e.Account, Amount = e.Amount, Currency = Currency })],
+        };
+        db.LedgerTransactions.Add(transaction);
+        return transaction;
+    }
+
+    private static bool SumsToZero((string Account, long Amount)[] entries)
+    {
+        Int128 sum = 0;
+        foreach (var (_, amount) in entries)
+        {
+            sum += amount;
+        }
+
+        return sum == 0;
+    }
+
+    /// <summary>True when a transaction with this reference is already booked (saved).</summary>
+    public Task<bool> IsBookedAsync(string reference, CancellationToken cancellationToken) =>
+        db.LedgerTransactions.AnyAsync(t => t.Reference == reference, cancellationToken);
+
+    /// <summary>The raw balance of one account (debits positive).</summary>
+    public async Task<long> RawBalanceAsync(string account, CancellationToken cancellationToken) =>
+        await db.LedgerEntries.Where(e => e.Account == account).SumAsync(e => (long?)e.Amount, cancellationToken) ?? 0;
+
+    /// <summary>What the Hub holds for a reader (their unspent funds), in minor units.</summary>
+    public async Task<long> ReaderFundsAsync(string readerId, CancellationToken cancellationToken) =>
+        -await RawBalanceAsync(LedgerAccounts.ReaderFunds(readerId), cancellationToken);
+
+    /// <summary>Held-for balances of every account under a prefix, keyed by account (negated raw balance).</summary>
+    public async Task<Dictionary<string, long>> HeldBalancesAsync(string prefix, CancellationToken cancellationToken) =>
+        await db.LedgerEntries.Where(e => e.Account.StartsWith(prefix))
+            .GroupBy(e => e.Account)
+            .Select(g => new { Account = g.Key, Balance = -g.Sum(e => e.Amount) })
+            .ToDictionaryAsync(x => x.Account, x => x.Balance, StringComparer.Ordinal, cancellationToken);
+}
