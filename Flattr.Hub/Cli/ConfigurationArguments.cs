@@ -7,13 +7,17 @@ namespace Flattr.Hub.Cli;
 /// <summary>Runs a command inside the Hub application, with configuration given on the command line.</summary>
 internal static class ConfigurationArguments
 {
-    /// <summary>Tokens that are not configuration options (<c>--Section:Key</c>, <c>--Section:Key=value</c>).</summary>
+    // The host's own settings, which the service accepts on its command line too.
+    private static readonly string[] HostKeys = ["--environment", "--contentRoot", "--applicationName"];
+
+    /// <summary>Tokens that are not configuration options (<c>--Section:Key</c>, <c>--Section:Key=value</c>, host settings).</summary>
     public static IEnumerable<string> Problems(IReadOnlyList<string> unmatched)
     {
         for (var i = 0; i < unmatched.Count; i++)
         {
             var token = unmatched[i];
-            if (!token.StartsWith("--", StringComparison.Ordinal) || !token.Contains(':', StringComparison.Ordinal))
+            var key = token.Split('=')[0];
+            if (!token.StartsWith("--", StringComparison.Ordinal) || (!token.Contains(':', StringComparison.Ordinal) && !HostKeys.Contains(key, StringComparer.OrdinalIgnoreCase)))
             {
                 yield return $"Unrecognized argument '{token}'. Configuration is given as --Section:Key value.";
             }

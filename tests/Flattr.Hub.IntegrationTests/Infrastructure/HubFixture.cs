@@ -30,6 +30,7 @@ public abstract class HubFixture(DatabaseKind kind) : IAsyncLifetime
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("flattr-hub-");
     private string? _postgresDatabase;
+    private string[] _arguments = [];
 
     public DatabaseKind Kind { get; } = kind;
 
@@ -67,6 +68,7 @@ public abstract class HubFixture(DatabaseKind kind) : IAsyncLifetime
             args = [.. args, "--ConnectionStrings:Hub", ConnectionString];
         }
 
+        _arguments = [.. args[2..], .. ExtraArguments()];
         App = HubApplication.Build([.. args, .. ExtraArguments()], builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(Time);
@@ -80,6 +82,13 @@ public abstract class HubFixture(DatabaseKind kind) : IAsyncLifetime
     }
 
     protected virtual IEnumerable<string> ExtraArguments() => [];
+
+    /// <summary>The configuration this Hub runs with (database, data folder, Stripe), for a second Hub process on the same data.</summary>
+    public IReadOnlyList<string> HubArguments(bool includeUrls) =>
+        includeUrls ? _arguments : [.. _arguments.Where((a, i) => !IsUrlArgument(i))];
+
+    private bool IsUrlArgument(int index) =>
+        _arguments[index] is "--Hub:PublicUrl" || (index > 0 && _arguments[index - 1] is "--Hub:PublicUrl");
 
     public virtual async ValueTask DisposeAsync()
     {
