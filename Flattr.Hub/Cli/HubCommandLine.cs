@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flattr.Hub.Admin;
 using Flattr.Hub.Installations;
 using Flattr.Hub.Payouts.Simulation;
 
@@ -22,6 +23,7 @@ internal static class HubCommandLine
         {
             new Command("payouts", "Monthly payouts.") { SimulateCommand.Create() },
             InstallationsCommand.Create(),
+            AdminsCommand.Create(),
         };
         foreach (var command in root.Subcommands.SelectMany(c => c.Subcommands))
         {
