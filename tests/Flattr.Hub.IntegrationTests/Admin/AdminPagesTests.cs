@@ -62,8 +62,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task AdminNav_LinksEveryAdminPage_AndTheLayoutLinksTheDashboardForAdminsOnly()
     {
-        var (admin, _, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         using var reader = new HubBrowser(hub);
         await reader.SignUpAsync(HubBrowser.NewEmail());
 
@@ -79,8 +78,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task AdminForm_PostWithoutAntiforgeryToken_Is400AndChangesNothing()
     {
-        var (admin, _, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var page = await admin.OpenAsync("/Admin/Installations");
         var before = await hub.WithDbAsync(db => db.Installations.CountAsync());
         var auditBefore = await hub.WithDbAsync(db => db.AuditEntries.CountAsync());
@@ -102,8 +100,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task Installations_AddThroughTheUi_ShowsTheSecretOnceAndTheInstallationSignsRequests()
     {
-        var (admin, _, adminId) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var page = await admin.OpenAsync("/Admin/Installations");
 
         var result = await admin.SubmitAndReadAsync(page, "#add-installation", new Dictionary<string, string>
@@ -122,14 +119,13 @@ public abstract class AdminPagesTests(HubFixture hub)
         Assert.DoesNotContain(secret, later.Document.DocumentElement.OuterHtml, StringComparison.Ordinal);
         Assert.Null(later.Find("#issued"));
         Assert.NotNull(later.Find($"tr[data-installation-id='{id}']"));
-        Assert.Equal([new(adminId, "installation.add")], await AuditAsync(id));
+        Assert.Equal([new(admin.AccountId, "installation.add")], await AuditAsync(id));
     }
 
     [Fact]
     public async Task Installations_AddWithBadInput_ShowsTheErrorsAndStoresNothing()
     {
-        var (admin, _, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var page = await admin.OpenAsync("/Admin/Installations");
         var before = await hub.WithDbAsync(db => db.Installations.CountAsync());
 
@@ -147,8 +143,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task Installations_RotateAndDisableThroughTheUi_TakeEffectAndAreAudited()
     {
-        var (admin, _, adminId) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var site = await hub.AddInstallationAsync("Rotating site");
         var id = site.Installation.Id;
         var page = await admin.OpenAsync("/Admin/Installations");
@@ -173,18 +168,17 @@ public abstract class AdminPagesTests(HubFixture hub)
         Assert.Contains("enabled again", enabled.Get("#status").TextContent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, afterEnable.StatusCode);
         Assert.Equal(
-            [new("test", "installation.add"), new(adminId, "installation.rotate-secret"), new(adminId, "installation.disable"), new(adminId, "installation.enable")],
+            [new("test", "installation.add"), new(admin.AccountId, "installation.rotate-secret"), new(admin.AccountId, "installation.disable"), new(admin.AccountId, "installation.enable")],
             await AuditAsync(id));
         var audit = await admin.OpenAsync("/Admin/Audit");
         Assert.Equal("installation.enable", audit.Get("#audit tbody tr").GetAttribute("data-action"));
-        Assert.Equal(adminId, audit.Get("#audit tbody tr").GetAttribute("data-actor"));
+        Assert.Equal(admin.AccountId, audit.Get("#audit tbody tr").GetAttribute("data-actor"));
     }
 
     [Fact]
     public async Task Things_SearchAndFilter_FindByTitleUrlOrExternalIdWithinAnInstallation()
     {
-        var (admin, _, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var marker = Guid.NewGuid().ToString("N")[..8];
         var blog = await hub.AddInstallationAsync("Blog " + marker);
         var podcast = await hub.AddInstallationAsync("Podcast " + marker);
@@ -213,8 +207,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task Things_ManyResults_ArePaged()
     {
-        var (admin, _, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var site = await hub.AddInstallationAsync("Paged");
         var items = string.Join(",", Enumerable.Range(0, 30).Select(i =>
             ThingJson($"Paged {i}", $"https://paged.example/{i}", "p", externalId: $"paged-{i}")));
@@ -234,8 +227,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task Things_Retire_RetiresTheThingKeepsTheSearchAndIsAudited()
     {
-        var (admin, _, adminId) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var site = await hub.AddInstallationAsync("Retiring");
         var marker = Guid.NewGuid().ToString("N")[..8];
         await PutThingAsync(site, "to-retire", $"Old news {marker}", "https://retiring.example/old");
@@ -250,14 +242,13 @@ public abstract class AdminPagesTests(HubFixture hub)
         Assert.StartsWith("retired", Column(retired, "#things", 5).Single(), StringComparison.Ordinal);
         Assert.Equal(hub.Time.GetUtcNow(), (await hub.WithDbAsync(db => db.Things.AsNoTracking().SingleAsync(t => t.Id == thing.Id))).RetiredAt);
         Assert.Contains("\"retired\":true", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal([new(adminId, "thing.retire")], await AuditAsync(thing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([new(admin.AccountId, "thing.retire")], await AuditAsync(thing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
     public async Task Creators_Search_ShowsInstallationAndClaimingAccount()
     {
-        var (admin, _, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var marker = Guid.NewGuid().ToString("N")[..8];
         var site = await hub.AddInstallationAsync("Creators " + marker);
         await PutThingAsync(site, "c1", "One", "https://creators.example/1", creator: $"bob-{marker}", creatorName: "Bob Builder");
@@ -293,8 +284,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task Accounts_LockAndUnlock_AreEnforcedAtSignInAndAudited()
     {
-        var (admin, _, adminId) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var email = HubBrowser.NewEmail("lockable");
         using var reader = new HubBrowser(hub);
         await reader.SignUpAsync(email);
@@ -314,14 +304,13 @@ public abstract class AdminPagesTests(HubFixture hub)
         Assert.False(await lockedOut.IsSignedInAsync());
         Assert.Equal("active", unlocked.Get($"tr[data-account-id='{id}'] .state").TextContent);
         Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
-        Assert.Equal([new(adminId, "account.lock"), new(adminId, "account.unlock")], await AuditAsync(id));
+        Assert.Equal([new(admin.AccountId, "account.lock"), new(admin.AccountId, "account.unlock")], await AuditAsync(id));
     }
 
     [Fact]
     public async Task Accounts_GrantAndRevokeAdmin_ChangeTheRoleButNeverTheActorsOwn()
     {
-        var (admin, adminEmail, adminId) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var email = HubBrowser.NewEmail("promoted");
         using (var signUp = new HubBrowser(hub))
         {
@@ -336,31 +325,30 @@ public abstract class AdminPagesTests(HubFixture hub)
         await promoted.SignInAsync(email);
         var promotedSeesAdmin = await promoted.GetAsync("/Admin");
         var revoked = await admin.SubmitAndReadAsync(granted, $"tr[data-account-id='{id}'] form[action*='handler=RevokeAdmin']");
-        var own = await admin.OpenAsync($"/Admin/Accounts?q={Uri.EscapeDataString(adminEmail)}");
+        var own = await admin.OpenAsync($"/Admin/Accounts?q={Uri.EscapeDataString(admin.Email)}");
         // The page offers no button for one's own account; a hand-made POST (with a valid token) is refused all the same.
         var token = own.Get("input[name=__RequestVerificationToken]").GetAttribute("value")!;
         using var selfRevoke = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]);
         var refused = await HubBrowser.ReadAsync(await admin.FollowAsync(
-            await admin.Http.PostAsync(new Uri(hub.BaseAddress, $"Admin/Accounts?handler=RevokeAdmin&id={adminId}"), selfRevoke)));
+            await admin.Http.PostAsync(new Uri(hub.BaseAddress, $"Admin/Accounts?handler=RevokeAdmin&id={admin.AccountId}"), selfRevoke)));
 
         Assert.Contains(HubRoles.Admin, granted.Get($"tr[data-account-id='{id}'] .roles").TextContent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, promotedSeesAdmin.StatusCode);
         Assert.DoesNotContain(HubRoles.Admin, revoked.Get($"tr[data-account-id='{id}'] .roles").TextContent, StringComparison.Ordinal);
-        Assert.Null(own.Find($"tr[data-account-id='{adminId}'] form"));
+        Assert.Null(own.Find($"tr[data-account-id='{admin.AccountId}'] form"));
         Assert.Contains("cannot remove your own admin role", refused.Get("#error").TextContent, StringComparison.Ordinal);
         await using var scope = hub.App.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>();
-        Assert.True(await users.IsInRoleAsync((await users.FindByIdAsync(adminId))!, HubRoles.Admin));
+        Assert.True(await users.IsInRoleAsync((await users.FindByIdAsync(admin.AccountId))!, HubRoles.Admin));
         Assert.False(await users.IsInRoleAsync((await users.FindByIdAsync(id))!, HubRoles.Admin));
-        Assert.Equal([new(adminId, "admin.grant"), new(adminId, "admin.revoke")], await AuditAsync(id));
-        Assert.Empty(await AuditAsync(adminId));
+        Assert.Equal([new(admin.AccountId, "admin.grant"), new(admin.AccountId, "admin.revoke")], await AuditAsync(id));
+        Assert.Empty(await AuditAsync(admin.AccountId));
     }
 
     [Fact]
     public async Task Audit_ListsEntriesNewestFirstAndPaged()
     {
-        var (admin, adminEmail, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         var before = await hub.WithDbAsync(db => db.AuditEntries.CountAsync());
         var page = await admin.OpenAsync("/Admin/Installations");
         for (var i = 0; i < 26; i++)
@@ -378,7 +366,7 @@ public abstract class AdminPagesTests(HubFixture hub)
         var details = Column(first, "#audit", 4);
         Assert.StartsWith("Audited 25 ", details[0], StringComparison.Ordinal);
         Assert.StartsWith("Audited 01 ", details[24], StringComparison.Ordinal);
-        Assert.Equal(adminEmail, Column(first, "#audit", 1)[0]);
+        Assert.Equal(admin.Email, Column(first, "#audit", 1)[0]);
         Assert.StartsWith("Audited 00 ", Column(second, "#audit", 4)[0], StringComparison.Ordinal);
         Assert.Contains($"({before + 26} in all)", first.Text, StringComparison.Ordinal);
     }
@@ -386,8 +374,7 @@ public abstract class AdminPagesTests(HubFixture hub)
     [Fact]
     public async Task Dashboard_ShowsThisPeriodsFigures()
     {
-        var (admin, _, _) = await HubBrowser.NewAdminAsync(hub);
-        using var _admin = admin;
+        using var admin = await HubBrowser.NewAdminAsync(hub);
         static int Figure(HubPage page, string name) =>
             int.Parse(page.Get($"[data-figure='{name}'] strong").TextContent, System.Globalization.CultureInfo.InvariantCulture);
         var before = await admin.OpenAsync("/Admin");

@@ -40,6 +40,12 @@ public sealed class HubBrowser : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The account this browser was signed in as by <see cref="NewAdminAsync"/>.</summary>
+    public string Email { get; private set; } = string.Empty;
+
+    /// <summary>The id of the account this browser was signed in as by <see cref="NewAdminAsync"/>.</summary>
+    public string AccountId { get; private set; } = string.Empty;
+
     public static string NewEmail(string who = "reader") => $"{who}-{Guid.NewGuid():N}@example.org";
 
     public void Dispose() => Http.Dispose();
@@ -135,7 +141,7 @@ public sealed class HubBrowser : IDisposable
     public async Task<bool> IsSignedInAsync() => (await GetAsync("/Accounts/Settings")).StatusCode == HttpStatusCode.OK;
 
     /// <summary>A new browser, signed in as a new account that has the admin role (granted directly, as the CLI would).</summary>
-    public static async Task<(HubBrowser Browser, string Email, string Id)> NewAdminAsync(HubFixture hub)
+    public static async Task<HubBrowser> NewAdminAsync(HubFixture hub)
     {
         var email = NewEmail("admin");
         using (var signUp = new HubBrowser(hub))
@@ -153,13 +159,14 @@ public sealed class HubBrowser : IDisposable
         }
 
         // Roles are in the sign-in cookie: sign in again now that the account is an admin.
-        var browser = new HubBrowser(hub);
+        var browser = new HubBrowser(hub) { Email = email, AccountId = id };
         var signedIn = await browser.SignInAsync(email);
         if (signedIn.StatusCode != HttpStatusCode.Redirect)
         {
+            browser.Dispose();
             throw new InvalidOperationException("The new admin could not sign in.");
         }
 
-        return (browser, email, id);
+        return browser;
     }
 }
