@@ -19,7 +19,9 @@ public static class HubApplication
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name picks the assembly whose Razor Pages are served: always this one, also when a test host
+        // (whose entry assembly is the test project) builds the Hub.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(HubApplication).Assembly.GetName().Name });
         var services = builder.Services;
         var configuration = builder.Configuration;
 
@@ -38,6 +40,7 @@ public static class HubApplication
         services.AddScoped<ThingStore>();
         services.AddHubAccounts();
         services.AddHubMoney(configuration);
+        services.AddHubAccountPages();
         services.AddRazorPages(o =>
         {
             // Pages live in feature folders (Accounts/, Admin/, Readers/, Creators/ ...) instead of a Pages/ root.

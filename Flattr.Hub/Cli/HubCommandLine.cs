@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flattr.Hub.Admin;
 using Flattr.Hub.Installations;
 using Flattr.Hub.Payouts;
 
@@ -24,6 +25,7 @@ internal static class HubCommandLine
             PayoutsCommand.Ledger(),
             PayoutsCommand.Funds(),
             InstallationsCommand.Create(),
+            AdminsCommand.Create(),
         };
         foreach (var command in root.Subcommands.SelectMany(c => c.Subcommands).Where(c => c.Name != "simulate"))
         {

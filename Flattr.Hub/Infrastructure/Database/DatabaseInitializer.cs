@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Flattr.Hub.Infrastructure.Database;
 
 /// <summary>Creates the database and applies migrations; the service and every command run it before anything else.</summary>
-internal sealed class DatabaseInitializer(HubDbContext db, ILogger<DatabaseInitializer> logger)
+internal sealed class DatabaseInitializer(HubDbContext db, IEnumerable<IDatabaseSeeder> seeders, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +18,11 @@ internal sealed class DatabaseInitializer(HubDbContext db, ILogger<DatabaseIniti
         {
             // Write-ahead logging lets readers proceed while a click is being written.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        foreach (var seeder in seeders)
+        {
+            await seeder.SeedAsync(cancellationToken);
         }
     }
 }
