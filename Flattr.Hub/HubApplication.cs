@@ -1,4 +1,5 @@
 using Flattr.Hub.Accounts;
+using Flattr.Hub.Clicks;
 using Flattr.Hub.Infrastructure;
 using Flattr.Hub.Infrastructure.Database;
 using Flattr.Hub.Infrastructure.Telemetry;
@@ -34,6 +35,7 @@ public static class HubApplication
         services.AddScoped<SignedRequestFilter>();
         services.AddScoped<ThingStore>();
         services.AddHubAccounts();
+        services.AddFlattring();
         services.AddRazorPages(o =>
         {
             // Pages live in feature folders (Accounts/, Admin/, Readers/, Creators/ ...) instead of a Pages/ root.
@@ -51,9 +53,11 @@ public static class HubApplication
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authorization, which sets the ApiToken principal the per-reader limit is keyed on
         app.UseAntiforgery();
         app.MapHubHealth();
         app.MapThingsApi();
+        app.MapFlattring();
         app.MapRazorPages();
         return app;
     }

@@ -71,6 +71,7 @@ public abstract class HubFixture(DatabaseKind kind) : IAsyncLifetime
         {
             builder.Services.AddSingleton<TimeProvider>(Time);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            ConfigureBuilder(builder);
         });
         await App.InitializeDatabaseAsync();
         await App.StartAsync();
@@ -80,6 +81,11 @@ public abstract class HubFixture(DatabaseKind kind) : IAsyncLifetime
     }
 
     protected virtual IEnumerable<string> ExtraArguments() => [];
+
+    /// <summary>Adds test-only services to the Hub being built (after the fixture's own).</summary>
+    protected virtual void ConfigureBuilder(WebApplicationBuilder builder)
+    {
+    }
 
     public virtual async ValueTask DisposeAsync()
     {
