@@ -92,9 +92,13 @@ public sealed class ButtonLinks(HubDbContext db, InstallationSecrets secrets, Ti
             {
                 // Another request (a sync or a second reader) created the thing or its creator at the same moment.
                 db.ChangeTracker.Clear();
-                thing = await FindAsync(link!, cancellationToken)
-                    ?? await RegisterAsync(link!, cancellationToken); // only the creator existed; now it is found
-                registered = true;
+                thing = await FindAsync(link!, cancellationToken);
+                if (thing is null)
+                {
+                    // Only the creator was created concurrently; now it is found and the thing goes in.
+                    thing = await RegisterAsync(link!, cancellationToken);
+                    registered = true;
+                }
             }
         }
 

@@ -233,6 +233,17 @@ public abstract class FlattrsApiTests(FlattringFixture hub)
     }
 
     [Fact]
+    public async Task PostFlattr_BodyOverSixteenKilobytes_Is413Problem()
+    {
+        var (reader, token, thingId) = await ArrangeAsync();
+
+        var response = await hub.PostFlattrAsync(token, $$"""{"thing":"{{thingId}}","padding":"{{new string('x', 20_000)}}"}""");
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Empty(await ClicksAsync(reader.Id));
+    }
+
+    [Fact]
     public async Task GetCount_CountsThisPeriodAndAllTime_PubliclyCacheable()
     {
         var (_, token, thingId) = await ArrangeAsync();
