@@ -1,4 +1,5 @@
 using Flattr.Hub.Accounts;
+using Flattr.Hub.Clicks;
 using Flattr.Hub.Infrastructure;
 using Flattr.Hub.Infrastructure.Database;
 using Flattr.Hub.Infrastructure.Http;
@@ -41,6 +42,7 @@ public static class HubApplication
         services.AddHubAccounts();
         services.AddHubMoney(configuration);
         services.AddHubAccountPages();
+        services.AddFlattring();
         services.AddRazorPages(o =>
         {
             // Pages live in feature folders (Accounts/, Admin/, Readers/, Creators/ ...) instead of a Pages/ root.
@@ -58,10 +60,12 @@ public static class HubApplication
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authorization, which sets the ApiToken principal the per-reader limit is keyed on
         app.UseAntiforgery();
         app.MapHubHealth();
         app.MapOpenApi();
         app.MapThingsApi();
+        app.MapFlattring();
         app.MapRazorPages();
         return app;
     }

@@ -14,6 +14,16 @@ if [ -z "${FLATTR_TEST_POSTGRES:-}" ]; then
   trap 'bash eng/postgres.sh stop "$FLATTR_PG_DIR"' EXIT
 fi
 
+# Debian's Chromium for the browser test: Playwright drives it at /usr/bin/chromium and never downloads a browser.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing Debian's chromium package" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  fi || { echo "could not install chromium for the browser test" >&2; exit 1; }
+fi
+
 dotnet test --solution Flattr.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

@@ -73,6 +73,7 @@ public abstract class HubFixture(DatabaseKind kind) : IAsyncLifetime
         {
             builder.Services.AddSingleton<TimeProvider>(Time);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            ConfigureBuilder(builder);
         });
         await App.InitializeDatabaseAsync();
         await App.StartAsync();
@@ -89,6 +90,11 @@ public abstract class HubFixture(DatabaseKind kind) : IAsyncLifetime
 
     private bool IsUrlArgument(int index) =>
         _arguments[index] is "--Hub:PublicUrl" || (index > 0 && _arguments[index - 1] is "--Hub:PublicUrl");
+
+    /// <summary>Adds test-only services to the Hub being built (after the fixture's own).</summary>
+    protected virtual void ConfigureBuilder(WebApplicationBuilder builder)
+    {
+    }
 
     public virtual async ValueTask DisposeAsync()
     {

@@ -1,0 +1,138 @@
+using Flattr.Hub.Infrastructure.Database;
+using Flattr.Hub.Infrastructure.Telemetry;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Flattr.Hub.Clicks;
+
+/// <summary>What became of a flattr.</summary>
+public enum ClickOutcome
+{
+    /// <summary>A new click was stored for the current period.</summary>
+    Created,
+
+    /// <summary>The reader had already flattred the thing in the current period; nothing changed.</summary>
+    AlreadyFlattred,
+
+    /// <summary>The thing's creator is claimed by the reader: nobody flattrs their own work.</summary>
+    OwnThing,
+
+    /// <summary>No such thing, or it is retired, or its installation is disabled.</summary>
+    UnknownThing,
+
+    /// <summary>The reader has no monthly budget, so a flattr would give nothing.</summary>
+    NoBudget,
+}
+
+/// <summary>The result of <see cref="ClickRecorder.RecordAsync"/>.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="ThingId">The Hub's thing id.</param>
+/// <param name="ThingUrl">The thing's stored address, when the thing is known; readers are sent back there.</param>
+/// <param name="Period">The period the click counts in.</param>
+/// <param name="ClickedAt">When the reader's click of this period was stored, for <see cref="ClickOutcome.Created"/> and <see cref="ClickOutcome.AlreadyFlattred"/>.</param>
+public sealed record ClickResult(ClickOutcome Outcome, long ThingId, string? ThingUrl, Period Period, DateTimeOffset? ClickedAt);
+
+/// <summary>
+/// Records flattrs for the button page and the reader API alike. A reader flattrs a thing at most once per period; the
+/// UNIQUE index on (reader, thing, period) decides that, so any number of Hub processes agree without shared state.
+/// A cheap look-up first answers the common repeat without a failed insert; the index still settles every race.
+/// </summary>
+public sealed class ClickRecorder(HubDbContext db, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
+{
+    /// <summary>Records a flattr of thing <paramref name="thingId"/> by <paramref name="readerId"/> in the current period.</summary>
+    /// <param name="readerId">The reader's account id.</param>
+    /// <param name="thingId">The Hub's thing id.</param>
+    /// <param name="channel">Where the click came from (<c>button</c>, <c>api</c>), for logs and metrics.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<ClickResult> RecordAsync(string readerId, long thingId, string channel, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(readerId);
+        var now = time.GetUtcNow();
+        var period = Period.Containing(now);
+        var periodKey = Click.PeriodKey(period);
+
+        var thing = await db.Things.AsNoTracking()
+            .Where(t => t.Id == thingId)
+            .Select(t => new
+            {
+                t.Id,
+                t.Url,
+                t.CreatorId,
+                t.RetiredAt,
+                CreatorAccountId = t.Creator.AccountId,
+                InstallationDisabledAt = db.Installations.Where(i => i.Id == t.InstallationId).Select(i => i.DisabledAt).FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (thing is null || thing.RetiredAt is not null || thing.InstallationDisabledAt is not null)
+        {
+            return Refuse(ClickOutcome.UnknownThing, null);
+        }
+
+        if (thing.CreatorAccountId == readerId)
+        {
+            return Refuse(ClickOutcome.OwnThing, thing.Url);
+        }
+
+        var budget = await db.Users.AsNoTracking().Where(u => u.Id == readerId).Select(u => (long?)u.MonthlyBudget).SingleOrDefaultAsync(cancellationToken);
+        if (budget is null or <= 0)
+        {
+            return Refuse(ClickOutcome.NoBudget, thing.Url);
+        }
+
+        var earlier = await FindClickTimeAsync(readerId, thingId, periodKey, cancellationToken);
+        if (earlier is not null)
+        {
+            Log.ClickRepeated(logger, readerId, thingId, periodKey);
+            return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, earlier);
+        }
+
+        var click = new Click { ReaderId = readerId, ThingId = thingId, CreatorId = thing.CreatorId, Period = periodKey, ClickedAt = now };
+        db.Clicks.Add(click);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        {
+            // A concurrent request stored the same click between the look-up and the insert; the index kept one.
+            db.Entry(click).State = EntityState.Detached;
+            Log.ClickRaceResolved(logger, readerId, thingId);
+            earlier = await FindClickTimeAsync(readerId, thingId, periodKey, cancellationToken);
+            return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, earlier);
+        }
+
+        metrics.ClicksRecorded.Add(1, new KeyValuePair<string, object?>("channel", channel));
+        Log.ClickRecorded(logger, readerId, thingId, periodKey, channel);
+        return new ClickResult(ClickOutcome.Created, thingId, thing.Url, period, now);
+
+        ClickResult Refuse(ClickOutcome outcome, string? url)
+        {
+            Log.ClickRefused(logger, readerId, thingId, outcome);
+            return new ClickResult(outcome, thingId, url, period, null);
+        }
+    }
+
+    /// <summary>
+    /// True when the database refused a write because of a UNIQUE index: SQLite's SQLITE_CONSTRAINT_UNIQUE (2067) or
+    /// PostgreSQL's unique_violation (23505).
+    /// </summary>
+    public static bool IsUniqueViolation(DbUpdateException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.InnerException switch
+        {
+            SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteConstraintUnique,
+            PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+            _ => false,
+        };
+    }
+
+    private const int SqliteConstraintUnique = 2067;
+
+    private Task<DateTimeOffset?> FindClickTimeAsync(string readerId, long thingId, int periodKey, CancellationToken cancellationToken) =>
+        db.Clicks.AsNoTracking()
+            .Where(c => c.ReaderId == readerId && c.ThingId == thingId && c.Period == periodKey)
+            .Select(c => (DateTimeOffset?)c.ClickedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+}
