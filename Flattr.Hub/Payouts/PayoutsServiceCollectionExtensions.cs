@@ -37,10 +37,14 @@ internal static class PayoutsServiceCollectionExtensions
 }
 
 /// <summary>The minimum payout must be an amount in the Hub's currency.</summary>
-internal sealed class PayoutOptionsValidator(IOptions<HubOptions> hub) : IValidateOptions<PayoutOptions>
+internal sealed class PayoutOptionsValidator(IConfiguration configuration) : IValidateOptions<PayoutOptions>
 {
-    public ValidateOptionsResult Validate(string? name, PayoutOptions options) =>
-        Money.TryParse(options.MinimumPayout, hub.Value.SettlementCurrency, out var minimum) && minimum.MinorUnits > 0
+    public ValidateOptionsResult Validate(string? name, PayoutOptions options)
+    {
+        // Read the currency directly: a bad Hub:Currency is HubOptions' error to report, not a second one here.
+        var currency = Currency.TryFromCode(configuration["Hub:Currency"] ?? "EUR", out var c) ? c : Currency.Eur;
+        return Money.TryParse(options.MinimumPayout, currency, out var minimum) && minimum.MinorUnits > 0
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Hub:Payouts:MinimumPayout '{options.MinimumPayout}' must be a positive amount in {hub.Value.SettlementCurrency.Code}, such as 10.00.");
+            : ValidateOptionsResult.Fail($"Hub:Payouts:MinimumPayout '{options.MinimumPayout}' must be a positive amount in {currency.Code}, such as 10.00.");
+    }
 }
