@@ -148,7 +148,7 @@ public sealed class RecipeTests
     }
 
     [Fact]
-    public void MigrationRecipe_DefinesOnlyTheContentDefinition()
+    public void MigrationRecipe_Steps_AreOnlyTheContentDefinition()
     {
         var step = Assert.Single(Steps(Migration()));
 
@@ -198,7 +198,7 @@ public sealed class RecipeTests
     }
 
     [Fact]
-    public void Template_ParsesWithFluid()
+    public void Template_Source_ParsesWithFluid()
     {
         Assert.NotNull(OrchardLiquid.Parse(File.ReadAllText(Paths.Template)));
     }

@@ -118,7 +118,7 @@ public sealed class FlattrPartHandlerTests : IDisposable
     [Theory]
     [InlineData(true, 1)]
     [InlineData(false, 0)]
-    public async Task RemovedAsync_RetiresOnlyWhenNoVersionIsLeft(bool noActiveVersionLeft, int expected)
+    public async Task RemovedAsync_VersionsLeftOrNot_RetiresOnlyWhenNoneIsLeft(bool noActiveVersionLeft, int expected)
     {
         var item = TestSite.Item("blog-post.published.json");
 

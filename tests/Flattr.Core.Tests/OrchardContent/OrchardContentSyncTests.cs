@@ -197,7 +197,7 @@ public sealed class OrchardContentSyncTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Tenants_EachHaveTheirOwnQueue()
+    public async Task ItemPublished_OnOneTenant_LeavesTheOtherTenantsQueueEmpty()
     {
         var blog = Tenant("Blog");
         var shop = Tenant("Shop");

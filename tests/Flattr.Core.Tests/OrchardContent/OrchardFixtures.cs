@@ -4,9 +4,17 @@ using Flattr.OrchardContent;
 namespace Flattr.Core.Tests.OrchardContent;
 
 /// <summary>
-/// The content-item fixtures in <c>Fixtures/</c>: each is one item version shaped exactly as Orchard Core 3.0 stores it
-/// (<c>ContentItemConverter.cs</c> for the well-known properties, one object per part; the files each part and field come
-/// from are listed in <c>Fixtures/README.md</c>).
+/// The content-item fixtures in <c>Fixtures/</c>: each is one item version shaped exactly as Orchard Core 3.0 stores it.
+/// The shape comes from Orchard Core 3.0.1 (<c>OrchardCMS/OrchardCore</c>, "Release 3.0.1" commit b9c4b2f23e):
+/// <c>src/OrchardCore/OrchardCore.ContentManagement.Abstractions/ContentItemConverter.cs</c> writes the well-known
+/// properties (ContentItemId, ContentItemVersionId, ContentType, DisplayText, Latest, Published, ModifiedUtc,
+/// PublishedUtc, CreatedUtc, Owner, Author) and then one object per part; the parts and fields are
+/// <c>OrchardCore.Title/Models/TitlePart.cs</c>, <c>OrchardCore.Autoroute.Core/Model/AutoroutePart.cs</c>,
+/// <c>OrchardCore.Html/Models/HtmlBodyPart.cs</c>, <c>OrchardCore.Markdown/Models/MarkdownBodyPart.cs</c>,
+/// <c>OrchardCore.ContentLocalization.Abstractions/Models/LocalizationPart.cs</c>,
+/// <c>OrchardCore.Lists/Models/ContainedPart.cs</c>, <c>OrchardCore.Taxonomies/Fields/TaxonomyField.cs</c> with
+/// <c>TagNamesExtensions.cs</c> (the tags editor's <c>TagNames</c>), and <c>OrchardCore.ContentFields.Core/Fields/BooleanField.cs</c>
+/// and <c>TextField.cs</c> for the Flattr part's fields. <c>Fixtures/README.md</c> maps each property to its file.
 /// </summary>
 internal static class OrchardFixtures
 {
