@@ -36,5 +36,7 @@ if [ -z "${total:-}" ] || [ "${total:-0}" -eq 0 ]; then
   echo "tests: no test ran (exit $status)" >&2
   exit 1
 fi
+# dotnet test hides build output, so the default build's note about the Orchard layer is repeated here.
+echo "Flattr.OrchardCore (Orchard layer) was not compiled: pass -p:WithOrchardCore=true on a machine that can restore OrchardCore 3.x packages (bash eng/orchardcore.sh)."
 echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit "$status"

@@ -74,15 +74,12 @@ public static class ButtonRenderer
     {
         ArgumentNullException.ThrowIfNull(content);
         labels ??= ButtonLabels.English;
-        var name = string.IsNullOrWhiteSpace(content.CreatorName)
-            ? string.Format(CultureInfo.InvariantCulture, labels.AccessibleName, content.Title)
-            : string.Format(CultureInfo.InvariantCulture, labels.AccessibleNameWithCreator, content.Title, content.CreatorName);
         var modifier = style.ToString().ToLowerInvariant();
 
         var html = new StringBuilder(512);
         html.Append("<a class=\"flattr-button flattr-button--").Append(modifier).Append("\" href=\"")
             .Append(Encoder.Encode(content.Href.AbsoluteUri)).Append("\" rel=\"payment nofollow\" aria-label=\"")
-            .Append(Encoder.Encode(CountedName(name, content.Count, labels))).Append('"');
+            .Append(Encoder.Encode(AccessibleName(content, labels))).Append('"');
         if (style != ButtonStyle.Text)
         {
             html.Append(" style=\"").Append(PillStyle).Append('"');
@@ -111,6 +108,21 @@ public static class ButtonRenderer
         }
 
         return html.Append("</a>").ToString();
+    }
+
+    /// <summary>
+    /// The button's accessible name (its <c>aria-label</c>): the title, the creator when known and the count when known.
+    /// Templates that lay out the button themselves (Orchard Core's Liquid views) use it to stay identical to
+    /// <see cref="RenderButton"/>.
+    /// </summary>
+    public static string AccessibleName(ButtonContent content, ButtonLabels? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        labels ??= ButtonLabels.English;
+        var name = string.IsNullOrWhiteSpace(content.CreatorName)
+            ? string.Format(CultureInfo.InvariantCulture, labels.AccessibleName, content.Title)
+            : string.Format(CultureInfo.InvariantCulture, labels.AccessibleNameWithCreator, content.Title, content.CreatorName);
+        return CountedName(name, content.Count, labels);
     }
 
     /// <summary>Renders the page-head discovery link: <c>&lt;link rel="payment" href="…" type="text/html"&gt;</c>.</summary>
