@@ -24,7 +24,8 @@ public sealed class FlattrButtonBrowserTests(BrowserHubFixture hub) : IClassFixt
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArguments });
         var context = await browser.NewContextAsync();
-        context.SetDefaultTimeout(30_000);
+        // Generous: a busy 2-core CI machine can take many seconds per navigation; a wait ends as soon as its condition holds.
+        context.SetDefaultTimeout(120_000);
         return (playwright, browser, await context.NewPageAsync());
     }
 
@@ -54,7 +55,7 @@ public sealed class FlattrButtonBrowserTests(BrowserHubFixture hub) : IClassFixt
 
             step = "click the Flattr button";
             await page.ClickAsync("a.flattr-button");
-            await page.WaitForURLAsync(url => url.StartsWith(hub.BaseAddress.AbsoluteUri + "flattr?", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.StartsWith(hub.BaseAddress.AbsoluteUri + "flattr?", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
             Assert.Contains("Hello, Flattr", await page.InnerTextAsync("main h1"), StringComparison.Ordinal);
             Assert.Equal("Ann Author", await page.InnerTextAsync(".creator"));
             var flattrPage = page.Url;
@@ -65,7 +66,7 @@ public sealed class FlattrButtonBrowserTests(BrowserHubFixture hub) : IClassFixt
             await page.FillAsync("input[name='Input.DisplayName']", "Rita Reader");
             await page.FillAsync("input[name='Input.Password']", "correct horse battery 42");
             await page.ClickAsync("main form button[type=submit]");
-            await page.WaitForURLAsync(flattrPage);
+            await page.WaitForURLAsync(flattrPage, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
 
             step = "set a monthly budget when the Hub asks for one";
             await page.ClickAsync("main a[href='/Accounts/Settings']");
@@ -75,7 +76,7 @@ public sealed class FlattrButtonBrowserTests(BrowserHubFixture hub) : IClassFixt
 
             step = "confirm with 'Flattr this'";
             await page.ClickAsync("form.flattr-confirm button[type=submit]");
-            await page.WaitForURLAsync(article.AbsoluteUri);
+            await page.WaitForURLAsync(article.AbsoluteUri, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
             Assert.Equal("Hello, Flattr", await page.InnerTextAsync("article h1"));
 
             step = "open /Readers/Flattrs";
@@ -113,7 +114,7 @@ public sealed class FlattrButtonBrowserTests(BrowserHubFixture hub) : IClassFixt
             await page.FillAsync("input[name='Input.Email']", admin.Email!);
             await page.FillAsync("input[name='Input.Password']", HubBrowser.Password);
             await page.ClickAsync("main form button[type=submit]");
-            await page.WaitForURLAsync(new Uri(hub.BaseAddress, "Admin/Installations").AbsoluteUri);
+            await page.WaitForURLAsync(new Uri(hub.BaseAddress, "Admin/Installations").AbsoluteUri, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
 
             step = "add an installation";
             await page.FillAsync("#add-installation input[name='Input.Name']", "Photo club");
