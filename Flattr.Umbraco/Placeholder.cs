@@ -1,0 +1,3 @@
+namespace Flattr.Umbraco;
+
+internal static class Placeholder;
