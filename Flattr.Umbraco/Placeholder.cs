@@ -1,3 +1,0 @@
-namespace Flattr.Umbraco;
-
-internal static class Placeholder;
