@@ -116,6 +116,19 @@ public sealed class UmbracoTestSite : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);
+        // What ASP.NET Core's web host registers before Umbraco and its composers run.
+        var diagnostics = new System.Diagnostics.DiagnosticListener("Microsoft.AspNetCore");
+        services.AddSingleton(diagnostics);
+        services.AddSingleton<System.Diagnostics.DiagnosticSource>(diagnostics);
+        var environment = Substitute.For<Microsoft.AspNetCore.Hosting.IWebHostEnvironment>();
+        environment.ApplicationName.Returns(typeof(UmbracoTestSite).Assembly.GetName().Name);
+        environment.EnvironmentName.Returns("Testing");
+        environment.ContentRootPath.Returns(AppContext.BaseDirectory);
+        environment.WebRootPath.Returns(AppContext.BaseDirectory);
+        environment.ContentRootFileProvider.Returns(new Microsoft.Extensions.FileProviders.NullFileProvider());
+        environment.WebRootFileProvider.Returns(new Microsoft.Extensions.FileProviders.NullFileProvider());
+        services.AddSingleton(environment);
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(environment);
 
         var typeLoader = new TypeLoader(Substitute.For<ITypeFinder>(), NullLogger<TypeLoader>.Instance, []);
         var builder = new UmbracoBuilder(services, configuration, typeLoader);
@@ -137,6 +150,8 @@ public sealed class UmbracoTestSite : IAsyncDisposable
         services.AddSingleton(Runtime);
         services.AddSingleton(ServerRoles);
         services.AddSingleton<TimeProvider>(Time);
+        // Registered by Umbraco.Infrastructure on a real site; the real implementation, which needs no database.
+        services.AddSingleton(UmbracoModels.ShortStrings);
 
         // The resilience pipeline runs on the fake clock too: no waiting between retries, and timeouts fire when a test
         // moves the clock.
