@@ -46,6 +46,7 @@ public sealed class UmbracoTestSite : IAsyncDisposable
         Urls.GetUrl(Arg.Any<IPublishedContent>(), Arg.Any<UrlMode>(), Arg.Any<string?>(), Arg.Any<Uri?>())
             .Returns(call => UrlOf(call.ArgAt<IPublishedContent>(0).Key));
         ContextFactory.EnsureUmbracoContext().Returns(_ => new UmbracoContextReference(Substitute.For<IUmbracoContext>(), false, ContextAccessor));
+        Users.GetUserById(Arg.Any<int>()).Returns((IUser?)null);
         Users.GetUserById(UmbracoModels.AdminUserId).Returns(Author);
     }
 
