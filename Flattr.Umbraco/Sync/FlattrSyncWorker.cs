@@ -17,12 +17,18 @@ internal sealed class FlattrSyncWorker(
     TimeProvider timeProvider,
     ILogger<FlattrSyncWorker> logger) : BackgroundService
 {
-    /// <summary>Completes each time a pass has finished (successfully or not); for tests and diagnostics.</summary>
+    private readonly TaskCompletionSource _timerStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Raised each time a pass has finished (successfully or not); for tests and diagnostics.</summary>
     internal event Action<SyncPassResult?>? PassCompleted;
+
+    /// <summary>Completes once the timer runs (the host starts <see cref="ExecuteAsync"/> on a thread of its own).</summary>
+    internal Task TimerStarted => _timerStarted.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.CurrentValue.Sync.Interval, timeProvider);
+        _timerStarted.TrySetResult();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
