@@ -172,7 +172,12 @@ public sealed class ContentSyncHandlerTests : IAsyncDisposable
     {
         var post = UmbracoModels.Article(_blogPost, enabled: true);
 
-        await Handler().HandleAsync(new ContentMovedNotification(new MoveEventInfo<IContent>(post, post.Path, 1234, null), new EventMessages()), Ct);
+#if UMBRACO_18
+        var move = new MoveEventInfo<IContent>(post, post.Path, Guid.NewGuid()); // 18 identifies the new parent by key only
+#else
+        var move = new MoveEventInfo<IContent>(post, post.Path, 1234, Guid.NewGuid());
+#endif
+        await Handler().HandleAsync(new ContentMovedNotification(move, new EventMessages()), Ct);
 
         Assert.Equal(SyncKind.Upsert, Queued(post)!.Kind);
     }
