@@ -46,7 +46,12 @@ public sealed class UmbracoTestSite : IAsyncDisposable
         Urls.GetUrl(Arg.Any<IPublishedContent>(), Arg.Any<UrlMode>(), Arg.Any<string?>(), Arg.Any<Uri?>())
             .Returns(call => UrlOf(call.ArgAt<IPublishedContent>(0).Key));
         ContextFactory.EnsureUmbracoContext().Returns(_ => new UmbracoContextReference(Substitute.For<IUmbracoContext>(), false, ContextAccessor));
+        // Nothing exists until a test says so (NSubstitute would otherwise invent substitutes).
         Users.GetUserById(Arg.Any<int>()).Returns((IUser?)null);
+        ContentService.GetById(Arg.Any<Guid>()).Returns((global::Umbraco.Cms.Core.Models.IContent?)null);
+        ContentService.GetById(Arg.Any<int>()).Returns((global::Umbraco.Cms.Core.Models.IContent?)null);
+        ContentTypes.Get(Arg.Any<string>()).Returns((global::Umbraco.Cms.Core.Models.IContentType?)null);
+        ContentTypes.Get(Arg.Any<Guid>()).Returns((global::Umbraco.Cms.Core.Models.IContentType?)null);
         Users.GetUserById(UmbracoModels.AdminUserId).Returns(Author);
     }
 
