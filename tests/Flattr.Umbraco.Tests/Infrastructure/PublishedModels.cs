@@ -1,5 +1,7 @@
 using Flattr.Umbraco.Content;
+#if !UMBRACO_18
 using NSubstitute;
+#endif
 using Umbraco.Cms.Core.Models;
 using Umbraco.Cms.Core.Models.PublishedContent;
 using Umbraco.Cms.Core.PublishedCache.Internal;
@@ -46,7 +48,11 @@ public static class PublishedModels
 
     // Umbraco's own wrapper for published content, with the state a test needs.
     private sealed class Wrapped(IPublishedContent content, PublishedItemType itemType, bool published, bool draft)
+#if UMBRACO_18
+        : PublishedContentWrapped(content) // 18 dropped the value fallback parameter
+#else
         : PublishedContentWrapped(content, Substitute.For<IPublishedValueFallback>())
+#endif
     {
         public override PublishedItemType ItemType => itemType;
 
