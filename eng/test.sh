@@ -24,19 +24,62 @@ if [ ! -x /usr/bin/chromium ]; then
   fi || { echo "could not install chromium for the browser test" >&2; exit 1; }
 fi
 
+
+# Flattr.Umbraco's backoffice client (Flattr.Umbraco/Client): type-check, unit tests, and a rebuild that must reproduce
+# the bundle committed in Flattr.Umbraco/wwwroot (so `dotnet build` and `dotnet pack` never need Node.js).
+client_status=0
+client_note=""
+if node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; then
+  (cd Flattr.Umbraco/Client && export NO_COLOR=1 && npm ci --no-audit --no-fund && npm run typecheck && npm test && npm run build) 2>&1 | tee artifacts/client-output.log
+  client_status=${PIPESTATUS[0]}
+  if [ "$client_status" -eq 0 ] && git rev-parse --is-inside-work-tree >/dev/null 2>&1 \
+      && ! git diff --quiet -- Flattr.Umbraco/wwwroot; then
+    echo "Flattr.Umbraco/wwwroot differs from a fresh client build; run 'npm run build' in Flattr.Umbraco/Client and commit it." >&2
+    client_status=1
+  fi
+elif [ -n "${CI:-}" ]; then
+  echo "Node.js >= 20.19 is required on CI for the Flattr.Umbraco client checks." >&2
+  client_status=1
+else
+  client_note=" (Umbraco client checks skipped: Node.js >= 20.19 not found)"
+fi
+
+# Both Umbraco package lines, and Flattr.Core they depend on, for the package tests (tests/Flattr.Umbraco.Tests/Packaging).
+rm -rf artifacts/packages
+: > artifacts/pack-output.log
+pack_status=0
+for pack in "Flattr.Core/Flattr.Core.csproj" "Flattr.Umbraco/Flattr.Umbraco.csproj" "Flattr.Umbraco/Flattr.Umbraco.csproj -p:UmbracoMajor=18"; do
+  # shellcheck disable=SC2086 # the word splitting of $pack is intended
+  dotnet pack $pack -c Release -o artifacts/packages -nologo >> artifacts/pack-output.log 2>&1 || { echo "dotnet pack $pack failed (artifacts/pack-output.log)" >&2; pack_status=1; }
+done
+export FLATTR_PACKAGES="$PWD/artifacts/packages"
+
 dotnet test --solution Flattr.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
+# The Umbraco suite once more, built against Umbraco 18 (the solution run above covers Umbraco 17).
+log18=artifacts/test-output-umbraco18.log
+dotnet test --project tests/Flattr.Umbraco.Tests -c Release -p:UmbracoMajor=18 2>&1 | tee "$log18"
+status18=${PIPESTATUS[0]}
+
 # One plain summary line for people and CI: the runner prints per-assembly results and a total block.
-total=$(grep -E '^\s+total: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-failed=$(grep -E '^\s+failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-if [ -z "${total:-}" ] || [ "${total:-0}" -eq 0 ]; then
+count() { grep -E "^\s+$1: [0-9]+" "$2" | tail -1 | grep -oE '[0-9]+'; }
+total=$(( $(count total "$log" || echo 0) + $(count total "$log18" || echo 0) ))
+failed=$(( $(count failed "$log" || echo 0) + $(count failed "$log18" || echo 0) ))
+passed=$(( $(count succeeded "$log" || echo 0) + $(count succeeded "$log18" || echo 0) ))
+skipped=$(( $(count skipped "$log" || echo 0) + $(count skipped "$log18" || echo 0) ))
+if [ "$total" -eq 0 ]; then
   echo "tests: no test ran (exit $status)" >&2
   exit 1
 fi
 # dotnet test hides build output, so the default build's note about the Orchard layer is repeated here.
 echo "Flattr.OrchardCore (Orchard layer) was not compiled: pass -p:WithOrchardCore=true on a machine that can restore OrchardCore 3.x packages (bash eng/orchardcore.sh)."
-echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-exit "$status"
+client_tests=$(grep -oE 'Tests +[0-9]+ passed' artifacts/client-output.log 2>/dev/null | grep -oE '[0-9]+' | tail -1)
+client_failed=$(grep -oE 'Tests +.*[0-9]+ failed' artifacts/client-output.log 2>/dev/null | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | tail -1)
+echo "Umbraco backoffice client (Vitest): ${client_tests:-0} passed, ${client_failed:-0} failed${client_note}"
+# The last line stays in the plain "N passed, N failed, N skipped" form, counting every suite above.
+echo "tests: $((passed + ${client_tests:-0})) passed, $((failed + ${client_failed:-0})) failed, ${skipped} skipped"
+for s in "$status" "$status18" "$client_status" "$pack_status"; do
+  [ "$s" -eq 0 ] || exit "$s"
+done
+exit 0
