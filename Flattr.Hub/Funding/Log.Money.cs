@@ -44,7 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 320, EventName = "PayoutExecutedFromAdmin", Level = LogLevel.Information,
         Message = "{Actor} executed payout run {RunId}: {State}, {Sent} sent, {Failed} failed, {Held} held, {AwaitingManual} awaiting manual payment")]
-    public static partial void PayoutExecutedFromAdmin(ILogger logger, string actor, Guid runId, string state, int sent, int failed, int held, int awaitingManual);
+    public static partial void PayoutExecutedFromAdmin(ILogger logger, string actor, Guid runId, Payouts.PayoutRunState state, int sent, int failed, int held, int awaitingManual);
 
     [LoggerMessage(EventId = 330, EventName = "DemoSeeded", Level = LogLevel.Information,
         Message = "Seeded a demo month {Period} with seed {Seed}: {Readers} readers, {Creators} creators, {Clicks} clicks")]
