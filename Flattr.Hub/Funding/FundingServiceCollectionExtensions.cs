@@ -1,4 +1,5 @@
 using Flattr.Hub.Creators;
+using Flattr.Hub.Demo;
 using Flattr.Hub.Readers;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,6 +14,7 @@ internal static class FundingServiceCollectionExtensions
         services.AddScoped<StripeFunding>();
         services.AddScoped<PayoutsOnboarding>();
         services.AddScoped<BudgetBreakdown>();
+        services.AddScoped<DemoSeeder>();
         // PostConfigure: MVC's own setup replaces RazorPagesOptions.Conventions, and AddRazorPages runs after this method.
         services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Funding"));
         return services;
