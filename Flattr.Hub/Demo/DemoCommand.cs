@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Flattr.Hub.Cli;
 
@@ -7,7 +8,8 @@ namespace Flattr.Hub.Demo;
 /// <summary><c>demo seed [--seed N]</c>: fill an empty Hub with a believable month to try the payout run on.</summary>
 internal static class DemoCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping: the set-password link keeps its '&' readable on a terminal (the output is JSON, never HTML).
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
