@@ -26,7 +26,7 @@ public static class PayoutsCsv
         using var writer = Sep.New(',').Writer(o => o with { Escape = true, CultureInfo = CultureInfo.InvariantCulture }).ToText();
         foreach (var line in lines)
         {
-            using var row = writer.NewRow(cancellationToken);
+            await using var row = writer.NewRow(cancellationToken);
             row["line"].Format(line.Id);
             row["payee"].Set(line.PayeeId);
             row["email"].Set(emails.GetValueOrDefault(line.PayeeId) ?? string.Empty);

@@ -158,7 +158,7 @@ public abstract class StripeWebhookTests(PayoutHubFixture hub)
                 response = await hub.PostWebhookAsync(json, secret: MoneyTestKit.ConnectSecret);
                 break;
             case "no-signature":
-                using (var content = new StringContent(json))
+                using (var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"))
                 {
                     response = await hub.Client.PostAsync(new Uri(hub.BaseAddress, "stripe/webhook"), content);
                 }
@@ -301,7 +301,8 @@ public abstract class StripeWebhookTests(PayoutHubFixture hub)
     [Fact]
     public async Task ConnectWebhook_AccountUpdated_RereadsTheAccountFromStripeAndUpdatesTheStatus()
     {
-        var person = await _world.PersonAsync("creator-" + Guid.NewGuid().ToString("N")[..6]);
+        var person = "creator-" + Guid.NewGuid().ToString("N")[..6];
+        await _world.PersonAsync(person);
         await _world.ConnectStripeAsync(person, ready: false);
         var stripeAccount = await hub.WithDbAsync(db => db.PayoutAccounts.Where(a => a.AccountId == _world.People[person]).Select(a => a.StripeAccountId).SingleAsync());
         // An old event (account not ready) arrives after Stripe enabled payouts: the Hub asks Stripe, so it is not fooled.
@@ -321,7 +322,8 @@ public abstract class StripeWebhookTests(PayoutHubFixture hub)
     [Fact]
     public async Task ConnectWebhook_SignedWithThePlatformSecret_Is400AndChangesNothing()
     {
-        var person = await _world.PersonAsync("creator-" + Guid.NewGuid().ToString("N")[..6]);
+        var person = "creator-" + Guid.NewGuid().ToString("N")[..6];
+        await _world.PersonAsync(person);
         await _world.ConnectStripeAsync(person, ready: false);
         var stripeAccount = await hub.WithDbAsync(db => db.PayoutAccounts.Where(a => a.AccountId == _world.People[person]).Select(a => a.StripeAccountId).SingleAsync());
         hub.Stripe.SetAccountReady(stripeAccount, ready: true);
