@@ -93,7 +93,7 @@ public abstract class DemoSeedTests
             balances.Where(b => b.Key.StartsWith(LedgerAccounts.ReaderFundsPrefix, StringComparison.Ordinal)).Sum(b => b.Value)
             + balances[LedgerAccounts.PlatformFees]
             + balances.Where(b => b.Key.StartsWith(LedgerAccounts.CreatorEarningsPrefix, StringComparison.Ordinal)).Sum(b => b.Value)
-            - balances[LedgerAccounts.ManualPayouts]);
+            + balances[LedgerAccounts.ManualPayouts]);
     }
 
     [Fact]
