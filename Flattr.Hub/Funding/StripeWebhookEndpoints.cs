@@ -42,10 +42,12 @@ public static class StripeWebhookEndpoints
         var stripe = routes.MapGroup("/stripe").WithTags("Stripe").AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         stripe.MapPost("/webhook", PostPlatformEvent)
             .Accepts<object>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("PostStripeWebhook")
             .WithSummary("Stripe platform events: checkout.session.completed credits funds; refunds and disputes reverse them");
         stripe.MapPost("/connect-webhook", PostConnectEvent)
             .Accepts<object>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("PostStripeConnectWebhook")
             .WithSummary("Stripe Connect events: account.updated refreshes a creator's payout status");
         return stripe;
