@@ -19,6 +19,7 @@ public sealed class FundingModel(
     LedgerService ledger,
     StripeFunding stripe,
     UserManager<HubUser> users,
+    TimeProvider time,
     IOptions<HubOptions> options) : PageModel
 {
     /// <summary>How many movements the history lists.</summary>
@@ -81,8 +82,10 @@ public sealed class FundingModel(
         Funds = await ledger.ReaderFundsAsync(readerId, cancellationToken);
         MonthlyBudget = await db.Users.Where(u => u.Id == readerId).Select(u => u.MonthlyBudget).SingleAsync(cancellationToken);
         History = await FundingHistory.ForReaderAsync(db, readerId, HistoryLimit, cancellationToken);
+        // Stripe expires an unpaid Checkout session after 24 hours; older open ones will never be paid.
+        var since = time.GetUtcNow().AddHours(-24);
         Open = await db.StripeCheckouts.AsNoTracking()
-            .Where(c => c.ReaderId == readerId && c.State == StripeCheckoutState.Open)
+            .Where(c => c.ReaderId == readerId && c.State == StripeCheckoutState.Open && c.CreatedAt > since)
             .OrderByDescending(c => c.CreatedAt).Take(5).ToListAsync(cancellationToken);
     }
 }
