@@ -47,6 +47,11 @@ public sealed class PayoutsRunModel(
 
     public PagedList<PayoutLineRow> Lines { get; private set; } = null!;
 
+    /// <summary>Who created and approved the run, by email where the actor is an account.</summary>
+    public IReadOnlyDictionary<string, string> Actors { get; private set; } = new Dictionary<string, string>();
+
+    public string ActorName(string? actor) => actor is null ? string.Empty : Actors.GetValueOrDefault(actor, actor);
+
     public string Format(long minorUnits) => new Money(minorUnits, Currency.FromCode(Run.Currency)).ToString();
 
     public (int Count, long Amount) Totals(params PayoutLineState[] states) =>
@@ -99,12 +104,11 @@ public sealed class PayoutsRunModel(
             // executor is resumable anyway, but a run that finishes is better than one that needs resuming.
             var result = await executor.ExecuteAsync(Id, Actor, CancellationToken.None);
             Log.PayoutExecutedFromAdmin(Logger, Actor, Id, result.State, result.Sent, result.Failed, result.Held, result.AwaitingManual);
-            var summary = string.Create(CultureInfo.InvariantCulture,
-                $"Execution finished, the run is {result.State}: {result.Sent} sent, {result.Failed} failed, {result.Held} held, {result.AwaitingManual} awaiting manual payment.");
-            if (result.PayoutFile is not null)
-            {
-                summary += $" Payout file: {result.PayoutFile} (also the CSV below); pay each line, then mark it paid.";
-            }
+            var summary = result.PayoutFile is null
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"Execution finished, the run is {result.State}: {result.Sent} sent, {result.Failed} failed, {result.Held} held, {result.AwaitingManual} awaiting manual payment.")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"Payout file written: {result.AwaitingManual} lines awaiting manual payment, {result.Held} held. Payout file: {result.PayoutFile} (the same lines as the CSV below); pay each line, then mark it paid.");
 
             if (result.Failed > 0)
             {
@@ -173,6 +177,8 @@ public sealed class PayoutsRunModel(
         }
 
         Run = run;
+        string?[] actors = [run.CreatedBy, run.ApprovedBy];
+        Actors = await Db.Users.AsNoTracking().Where(u => actors.Contains(u.Id) && u.Email != null).ToDictionaryAsync(u => u.Id, u => u.Email!, cancellationToken);
         Readers = await Db.PayoutRunReaders.CountAsync(r => r.RunId == Id && r.Budget > 0, cancellationToken);
         ByState = (await Db.PayoutLines.Where(l => l.RunId == Id).GroupBy(l => l.State)
                 .Select(g => new { g.Key, Count = g.Count(), Amount = g.Sum(l => l.Amount) })
