@@ -1,5 +1,6 @@
 using Flattr.Hub.Accounts;
 using Flattr.Hub.Clicks;
+using Flattr.Hub.Funding;
 using Flattr.Hub.Infrastructure;
 using Flattr.Hub.Infrastructure.Database;
 using Flattr.Hub.Infrastructure.Http;
@@ -43,6 +44,7 @@ public static class HubApplication
         services.AddHubMoney(configuration);
         services.AddHubAccountPages();
         services.AddFlattring();
+        services.AddHubFunding();
         services.AddRazorPages(o =>
         {
             // Pages live in feature folders (Accounts/, Admin/, Readers/, Creators/ ...) instead of a Pages/ root.
@@ -66,6 +68,7 @@ public static class HubApplication
         app.MapOpenApi();
         app.MapThingsApi();
         app.MapFlattring();
+        app.MapStripeWebhooks();
         app.MapRazorPages();
         return app;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Flattr.Hub.Admin;
+using Flattr.Hub.Demo;
 using Flattr.Hub.Installations;
 using Flattr.Hub.Payouts;
 
@@ -12,7 +13,7 @@ namespace Flattr.Hub.Cli;
 /// </summary>
 internal static class HubCommandLine
 {
-    private static readonly string[] Verbs = ["payouts", "installations", "admins", "ledger", "funds", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["payouts", "installations", "admins", "ledger", "funds", "demo", "--help", "-h", "-?"];
 
     /// <summary>True when the arguments start with a command verb rather than host options such as <c>--urls</c>.</summary>
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
@@ -26,6 +27,7 @@ internal static class HubCommandLine
             PayoutsCommand.Funds(),
             InstallationsCommand.Create(),
             AdminsCommand.Create(),
+            DemoCommand.Create(),
         };
         foreach (var command in root.Subcommands.SelectMany(c => c.Subcommands).Where(c => c.Name != "simulate"))
         {

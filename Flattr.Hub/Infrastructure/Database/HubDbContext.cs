@@ -2,6 +2,7 @@ using Flattr.Hub.Accounts;
 using Flattr.Hub.Admin;
 using Flattr.Hub.Clicks;
 using Flattr.Hub.Creators;
+using Flattr.Hub.Funding;
 using Flattr.Hub.Installations;
 using Flattr.Hub.Ledger;
 using Flattr.Hub.Payouts;
@@ -51,6 +52,8 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PayoutLineEvent> PayoutLineEvents => Set<PayoutLineEvent>();
 
     public DbSet<PayoutAccount> PayoutAccounts => Set<PayoutAccount>();
+
+    public DbSet<StripeCheckout> StripeCheckouts => Set<StripeCheckout>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -208,6 +211,20 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(a => a.StripeAccountId).HasMaxLength(255);
             e.HasIndex(a => a.StripeAccountId).IsUnique();
             e.HasOne<HubUser>().WithOne().HasForeignKey<PayoutAccount>(a => a.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<StripeCheckout>(e =>
+        {
+            e.HasKey(c => c.SessionId);
+            e.Property(c => c.SessionId).HasMaxLength(255);
+            e.Property(c => c.ReaderId).HasMaxLength(450);
+            e.Property(c => c.Currency).HasMaxLength(3);
+            e.Property(c => c.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.PaymentIntentId).HasMaxLength(255);
+            // Refunds and disputes name the payment intent: it finds the reader, and belongs to one checkout only.
+            e.HasIndex(c => c.PaymentIntentId).IsUnique();
+            e.HasIndex(c => new { c.ReaderId, c.CreatedAt });
+            e.HasOne<HubUser>().WithMany().HasForeignKey(c => c.ReaderId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

@@ -14,7 +14,7 @@ namespace Flattr.Hub.IntegrationTests.Admin;
 public abstract class AdminPagesTests(HubFixture hub)
 {
     public static readonly TheoryData<string> AdminPages =
-        ["/Admin", "/Admin/Installations", "/Admin/Things", "/Admin/Creators", "/Admin/Accounts", "/Admin/Audit"];
+        ["/Admin", "/Admin/Installations", "/Admin/Things", "/Admin/Creators", "/Admin/Accounts", "/Admin/Payouts", "/Admin/Funds", "/Admin/Audit"];
 
     private static string ThingJson(string title, string url, string creator, string? creatorName = null, string? externalId = null) =>
         JsonSerializer.Serialize(new { externalId, url, title, category = "text", creator = new { externalId = creator, name = creatorName } });
@@ -70,7 +70,7 @@ public abstract class AdminPagesTests(HubFixture hub)
         var readerHome = await reader.OpenAsync("/");
 
         var links = dashboard.Document.QuerySelectorAll("nav[aria-label=Admin] a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/Admin", "/Admin/Installations", "/Admin/Things", "/Admin/Creators", "/Admin/Accounts", "/Admin/Audit"], links);
+        Assert.Equal(["/Admin", "/Admin/Installations", "/Admin/Things", "/Admin/Creators", "/Admin/Accounts", "/Admin/Payouts", "/Admin/Funds", "/Admin/Audit"], links);
         Assert.NotNull(dashboard.Find("header a[href='/Admin']"));
         Assert.Null(readerHome.Find("header a[href='/Admin']"));
     }

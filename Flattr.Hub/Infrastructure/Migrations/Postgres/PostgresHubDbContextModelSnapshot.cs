@@ -299,6 +299,53 @@ namespace Flattr.Hub.Infrastructure.Migrations.Postgres
                     b.ToTable("CreatorClaims");
                 });
 
+            modelBuilder.Entity("Flattr.Hub.Funding.StripeCheckout", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("AmountCredited")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("CreditedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("SessionId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .IsUnique();
+
+                    b.HasIndex("ReaderId", "CreatedAt");
+
+                    b.ToTable("StripeCheckouts");
+                });
+
             modelBuilder.Entity("Flattr.Hub.Installations.Installation", b =>
                 {
                     b.Property<string>("Id")
@@ -976,6 +1023,15 @@ namespace Flattr.Hub.Infrastructure.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Creator");
+                });
+
+            modelBuilder.Entity("Flattr.Hub.Funding.StripeCheckout", b =>
+                {
+                    b.HasOne("Flattr.Hub.Accounts.HubUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReaderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Flattr.Hub.Ledger.LedgerEntry", b =>

@@ -284,6 +284,53 @@ namespace Flattr.Hub.Infrastructure.Migrations.Sqlite
                     b.ToTable("CreatorClaims");
                 });
 
+            modelBuilder.Entity("Flattr.Hub.Funding.StripeCheckout", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AmountCredited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CreditedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SessionId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .IsUnique();
+
+                    b.HasIndex("ReaderId", "CreatedAt");
+
+                    b.ToTable("StripeCheckouts");
+                });
+
             modelBuilder.Entity("Flattr.Hub.Installations.Installation", b =>
                 {
                     b.Property<string>("Id")
@@ -939,6 +986,15 @@ namespace Flattr.Hub.Infrastructure.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Creator");
+                });
+
+            modelBuilder.Entity("Flattr.Hub.Funding.StripeCheckout", b =>
+                {
+                    b.HasOne("Flattr.Hub.Accounts.HubUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReaderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Flattr.Hub.Ledger.LedgerEntry", b =>
