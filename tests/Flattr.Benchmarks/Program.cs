@@ -1,27 +1,47 @@
-using System.Globalization;
 using BenchmarkDotNet.Running;
-using Flattr;
 using Flattr.Benchmarks;
+using Flattr.Benchmarks.Load;
 
-// generate: writes budgets.csv and clicks.csv for payouts simulate; bench: BenchmarkDotNet with its own options.
-if (args.Length > 0 && args[0] == "generate")
+// The performance harness; docs/performance.md describes every command and eng/perf.sh runs them all.
+//   generate       budgets.csv and clicks.csv for payouts simulate
+//   load           the same month into a Hub database (bulk paths)
+//   click-rate     open-loop constant-rate load on POST /api/v1/flattrs
+//   sync-things    signed POST /api/v1/things:batch throughput
+//   plan           payout run create + compute on a loaded database, timed
+//   count-clicks   clicks stored for a period
+//   bench          BenchmarkDotNet with its own options (also the default)
+var verb = args.Length > 0 ? args[0] : "bench";
+try
 {
-    var options = args.Skip(1).Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-    int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-    var period = options.TryGetValue("--period", out var p) ? Period.Parse(p) : new Period(2026, 10);
-    var large = WorkloadShape.Large(period);
-    var shape = new WorkloadShape(
-        Int("--readers", large.Readers),
-        Int("--things", large.Things),
-        Int("--creators", large.Creators),
-        options.TryGetValue("--clicks", out var c) ? long.Parse(c, CultureInfo.InvariantCulture) : large.Clicks,
-        period,
-        Int("--seed", large.Seed));
-    var folder = options.TryGetValue("--out", out var o) ? o : Path.Combine(Path.GetTempPath(), "flattr-workload");
+    return verb switch
+    {
+        "generate" => Generate(new CommandOptions(args[1..])),
+        "load" => await HubLoader.RunAsync(new CommandOptions(args[1..])),
+        "click-rate" => await ClickRate.RunAsync(new CommandOptions(args[1..])),
+        "sync-things" => await ThingSync.RunAsync(new CommandOptions(args[1..])),
+        "plan" => await PlanTiming.RunAsync(new CommandOptions(args[1..])),
+        "count-clicks" => await PlanTiming.CountClicksAsync(new CommandOptions(args[1..])),
+        _ => Bench(verb == "bench" ? args[1..] : args),
+    };
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync($"{verb}: {e.Message}");
+    return 2;
+}
+
+static int Generate(CommandOptions options)
+{
+    var shape = options.Shape();
+    var folder = options.Text("--out", Path.Combine(Path.GetTempPath(), "flattr-workload"));
     var (budgets, clicks) = new Workload(shape).WriteCsv(folder);
     Console.WriteLine($"wrote {budgets} and {clicks} ({shape})");
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Workload).Assembly).Run(args.Length > 0 && args[0] == "bench" ? args[1..] : args);
-return 0;
+static int Bench(string[] args)
+{
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Workload).Assembly).Run(args);
+    // A benchmark that throws is reported, not raised: fail the command so a smoke run catches it.
+    return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+}

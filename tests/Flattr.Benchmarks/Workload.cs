@@ -43,7 +43,12 @@ public sealed class Workload
 
     public static string ThingId(int thing) => "t" + thing.ToString(CultureInfo.InvariantCulture);
 
-    public string CreatorOf(int thing) => "c" + ((int)((thing * 7919L) % _shape.Creators)).ToString(CultureInfo.InvariantCulture);
+    public static string CreatorId(int creator) => "c" + creator.ToString(CultureInfo.InvariantCulture);
+
+    public string CreatorOf(int thing) => CreatorId(CreatorIndexOf(thing));
+
+    /// <summary>The creator of a thing, as an index: things are spread over creators, every creator has things.</summary>
+    public int CreatorIndexOf(int thing) => (int)((thing * 7919L) % _shape.Creators);
 
     /// <summary>Every budget row: about nine readers in ten fund a budget.</summary>
     public IEnumerable<(string Reader, long Budget)> Budgets()
@@ -58,8 +63,18 @@ public sealed class Workload
         }
     }
 
-    /// <summary>Every click row, in time order within the month (with a few outside it).</summary>
+    /// <summary>Every click row (times are random within the month, with a few outside it).</summary>
     public IEnumerable<(string Reader, string Thing, string Creator, DateTimeOffset ClickedAt)> Clicks()
+    {
+        foreach (var row in ClickRows())
+        {
+            var creator = CreatorOf(row.Thing);
+            yield return (row.IsSelfClick ? creator : ReaderId(row.Reader), ThingId(row.Thing), creator, row.ClickedAt);
+        }
+    }
+
+    /// <summary>The click rows of <see cref="Clicks"/> as indexes, for loaders that need no strings.</summary>
+    public IEnumerable<ClickRow> ClickRows()
     {
         var random = new Random(_shape.Seed + 1);
         var start = _shape.Period.Start;
@@ -67,9 +82,8 @@ public sealed class Workload
         for (long i = 0; i < _shape.Clicks; i++)
         {
             var thing = PickThing(random.NextDouble());
-            var creator = CreatorOf(thing);
             // One click in a thousand is a creator flattring their own work; one in a hundred falls a day outside the month.
-            var reader = i % 1000 == 999 ? creator : ReaderId(random.Next(_shape.Readers));
+            var reader = i % 1000 == 999 ? -1 - CreatorIndexOf(thing) : random.Next(_shape.Readers);
             var offset = (long)(random.NextDouble() * span);
             if (i % 100 == 50)
             {
@@ -77,8 +91,24 @@ public sealed class Workload
             }
 
             var when = start.AddTicks(offset - (offset % TimeSpan.TicksPerSecond));
-            yield return (reader, ThingId(thing), creator, (i % 3 == 0) ? when.ToOffset(TimeSpan.FromHours(2)) : when);
+            yield return new ClickRow(reader, thing, (i % 3 == 0) ? when.ToOffset(TimeSpan.FromHours(2)) : when);
         }
+    }
+
+    /// <summary>Budget of every reader by index, 0 for none (the rows of <see cref="Budgets"/>).</summary>
+    public long[] BudgetsByReader()
+    {
+        var budgets = new long[_shape.Readers];
+        var random = new Random(_shape.Seed);
+        for (var reader = 0; reader < _shape.Readers; reader++)
+        {
+            if (random.Next(10) != 0)
+            {
+                budgets[reader] = BudgetChoices[random.Next(BudgetChoices.Length)];
+            }
+        }
+
+        return budgets;
     }
 
     /// <summary>Writes <c>budgets.csv</c> and <c>clicks.csv</c> in the format <c>payouts simulate</c> reads.</summary>
@@ -126,4 +156,12 @@ public sealed class Workload
         var index = Array.BinarySearch(_popularity, u);
         return Math.Min(index < 0 ? ~index : index, _popularity.Length - 1);
     }
+}
+
+/// <summary>One generated click: reader and thing by index; a self-click has <c>Reader = -1 - creator index</c>.</summary>
+public readonly record struct ClickRow(int Reader, int Thing, DateTimeOffset ClickedAt)
+{
+    public bool IsSelfClick => Reader < 0;
+
+    public int SelfCreator => -1 - Reader;
 }
