@@ -5,7 +5,7 @@
 #   PERF_MODE=full bash eng/perf.sh      # the targets' month: 10M clicks, 1M readers, 200k things (~15-25 minutes)
 #   PERF_MODE=smoke bash eng/perf.sh     # seconds per step; eng/test.sh runs this so the harness never rots
 #
-# Sizes: PERF_READERS PERF_THINGS PERF_CREATORS PERF_CLICKS PERF_TOKENS; load phases: PERF_DURATION (s),
+# Sizes: PERF_READERS PERF_THINGS PERF_CREATORS PERF_CLICKS PERF_TOKENS; load phases: PERF_DURATION and PERF_WARMUP (s),
 # PERF_CONNECTIONS (wrk); things sync: PERF_SYNC_THINGS; BenchmarkDotNet: PERF_BENCH_ARGS; PERF_PROVIDERS="Sqlite Postgres";
 # PERF_NO_BUILD=1 uses the Release build in artifacts/ as it is; PERF_WORK=DIR keeps the work files there.
 # Every figure is printed with the load average at the time it was taken: on a busy machine the figures are low.
@@ -16,11 +16,11 @@ root=$(pwd)
 
 mode=${PERF_MODE:-quick}
 case "$mode" in
-  smoke) d_readers=2000;    d_things=500;    d_creators=50;    d_clicks=20000;    d_tokens=200;   d_duration=2;  d_sync=1000
+  smoke) d_readers=2000;    d_things=500;    d_creators=50;    d_clicks=20000;    d_tokens=200;   d_duration=2;  d_warmup=1;  d_sync=1000
          d_bench="--job Dry --inProcess --filter *" ;;
-  quick) d_readers=100000;  d_things=20000;  d_creators=2000;  d_clicks=1000000;  d_tokens=5000;  d_duration=5;  d_sync=10000
+  quick) d_readers=100000;  d_things=20000;  d_creators=2000;  d_clicks=1000000;  d_tokens=5000;  d_duration=5;  d_warmup=15; d_sync=10000
          d_bench="--job Dry --inProcess --filter *" ;;
-  full)  d_readers=1000000; d_things=200000; d_creators=20000; d_clicks=10000000; d_tokens=20000; d_duration=20; d_sync=50000
+  full)  d_readers=1000000; d_things=200000; d_creators=20000; d_clicks=10000000; d_tokens=20000; d_duration=20; d_warmup=20; d_sync=50000
          d_bench="--job Short --filter *" ;;
   *) echo "perf.sh: PERF_MODE must be smoke, quick or full" >&2; exit 2 ;;
 esac
@@ -30,6 +30,7 @@ creators=${PERF_CREATORS:-$d_creators}
 clicks=${PERF_CLICKS:-$d_clicks}
 tokens=${PERF_TOKENS:-$d_tokens}
 duration=${PERF_DURATION:-$d_duration}
+warmup=${PERF_WARMUP:-$d_warmup}
 connections=${PERF_CONNECTIONS:-64}
 sync_things=${PERF_SYNC_THINGS:-$d_sync}
 bench_args=${PERF_BENCH_ARGS:-$d_bench}
@@ -149,9 +150,10 @@ for provider in $providers; do
   start_hub "$provider" "$connection" "$data"
   lua=$root/eng/perf/clicks.lua
   segment=$(( FLATTR_PERF_TOKENS * FLATTR_PERF_THINGS / 4 )) # each phase numbers its clicks from its own segment: no pair repeats
-  # Warm-up (JIT, connection pools), not reported.
-  wrk -t2 -c"$connections" -d"$(( duration < 3 ? duration : 3 ))s" "$hub_url/health/live" > /dev/null
-  wrk -t2 -c"$connections" -d"$(( duration < 3 ? duration : 3 ))s" -s "$lua" "$hub_url/api/v1/flattrs" \
+  # Warm-up, not reported: tiered JIT needs some seconds of load before the click path runs optimised code, and the
+  # connection pools fill.
+  wrk -t2 -c"$connections" -d"$(( warmup < 3 ? warmup : 3 ))s" "$hub_url/health/live" > /dev/null
+  wrk -t2 -c"$connections" -d"${warmup}s" -s "$lua" "$hub_url/api/v1/flattrs" \
     -- "$data/tokens.txt" "$FLATTR_PERF_THINGS" 0 2 > "$data/wrk-warm.txt"
   created=$(wrk_created "$data/wrk-warm.txt")
 

@@ -36,9 +36,10 @@ public sealed record ClickResult(ClickOutcome Outcome, long ThingId, string? Thi
 /// <summary>
 /// Records flattrs for the button page and the reader API alike. A reader flattrs a thing at most once per period; the
 /// UNIQUE index on (reader, thing, period) decides that, so any number of Hub processes agree without shared state.
-/// A cheap look-up first answers the common repeat without a failed insert; the index still settles every race.
+/// One look-up answers every check (the thing, its creator and installation, the reader's budget, an earlier click);
+/// a new click then goes to the <see cref="ClickWriter"/>, which commits it with the other clicks of the moment.
 /// </summary>
-public sealed class ClickRecorder(HubDbContext db, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
+public sealed class ClickRecorder(HubDbContext db, ClickWriter writer, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
 {
     /// <summary>Records a flattr of thing <paramref name="thingId"/> by <paramref name="readerId"/> in the current period.</summary>
     /// <param name="readerId">The reader's account id.</param>
@@ -54,16 +55,16 @@ public sealed class ClickRecorder(HubDbContext db, TimeProvider time, HubMetrics
 
         var thing = await db.Things.AsNoTracking()
             .Where(t => t.Id == thingId)
-            .Select(t => new
-            {
-                t.Id,
+            .Select(t => new ClickCheck(
                 t.Url,
                 t.CreatorId,
                 t.RetiredAt,
-                CreatorAccountId = t.Creator.AccountId,
-                InstallationDisabledAt = db.Installations.Where(i => i.Id == t.InstallationId).Select(i => i.DisabledAt).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+                t.Creator.AccountId,
+                db.Installations.Where(i => i.Id == t.InstallationId).Select(i => i.DisabledAt).FirstOrDefault(),
+                db.Users.Where(u => u.Id == readerId).Select(u => (long?)u.MonthlyBudget).FirstOrDefault(),
+                db.Clicks.Where(c => c.ReaderId == readerId && c.ThingId == thingId && c.Period == periodKey)
+                    .Select(c => (DateTimeOffset?)c.ClickedAt).FirstOrDefault()))
+            .FirstOrDefaultAsync(cancellationToken);
         if (thing is null || thing.RetiredAt is not null || thing.InstallationDisabledAt is not null)
         {
             return Refuse(ClickOutcome.UnknownThing, null);
@@ -74,32 +75,26 @@ public sealed class ClickRecorder(HubDbContext db, TimeProvider time, HubMetrics
             return Refuse(ClickOutcome.OwnThing, thing.Url);
         }
 
-        var budget = await db.Users.AsNoTracking().Where(u => u.Id == readerId).Select(u => (long?)u.MonthlyBudget).SingleOrDefaultAsync(cancellationToken);
-        if (budget is null or <= 0)
+        if (thing.Budget is null or <= 0)
         {
             return Refuse(ClickOutcome.NoBudget, thing.Url);
         }
 
-        var earlier = await FindClickTimeAsync(readerId, thingId, periodKey, cancellationToken);
-        if (earlier is not null)
+        if (thing.EarlierClick is { } earlier)
         {
             Log.ClickRepeated(logger, readerId, thingId, periodKey);
             return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, earlier);
         }
 
-        var click = new Click { ReaderId = readerId, ThingId = thingId, CreatorId = thing.CreatorId, Period = periodKey, ClickedAt = now };
-        db.Clicks.Add(click);
-        try
+        if (!await writer.WriteAsync(new NewClick(readerId, thingId, thing.CreatorId, periodKey, now), cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (IsUniqueViolation(e))
-        {
-            // A concurrent request stored the same click between the look-up and the insert; the index kept one.
-            db.Entry(click).State = EntityState.Detached;
+            // A concurrent request (here or in another Hub process) stored the same click first; the index kept one.
             Log.ClickRaceResolved(logger, readerId, thingId);
-            earlier = await FindClickTimeAsync(readerId, thingId, periodKey, cancellationToken);
-            return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, earlier);
+            var stored = await db.Clicks.AsNoTracking()
+                .Where(c => c.ReaderId == readerId && c.ThingId == thingId && c.Period == periodKey)
+                .Select(c => (DateTimeOffset?)c.ClickedAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, stored);
         }
 
         metrics.ClicksRecorded.Add(1, new KeyValuePair<string, object?>("channel", channel));
@@ -130,9 +125,12 @@ public sealed class ClickRecorder(HubDbContext db, TimeProvider time, HubMetrics
 
     private const int SqliteConstraintUnique = 2067;
 
-    private Task<DateTimeOffset?> FindClickTimeAsync(string readerId, long thingId, int periodKey, CancellationToken cancellationToken) =>
-        db.Clicks.AsNoTracking()
-            .Where(c => c.ReaderId == readerId && c.ThingId == thingId && c.Period == periodKey)
-            .Select(c => (DateTimeOffset?)c.ClickedAt)
-            .FirstOrDefaultAsync(cancellationToken);
+    private sealed record ClickCheck(
+        string Url,
+        long CreatorId,
+        DateTimeOffset? RetiredAt,
+        string? CreatorAccountId,
+        DateTimeOffset? InstallationDisabledAt,
+        long? Budget,
+        DateTimeOffset? EarlierClick);
 }

@@ -11,6 +11,7 @@ public static class FlattringExtensions
     public static IServiceCollection AddFlattring(this IServiceCollection services)
     {
         services.AddScoped<ClickRecorder>();
+        services.AddSingleton<ClickWriter>();
         services.AddScoped<ButtonLinks>();
         services.AddScoped<CreatorClaims>();
         services.AddAuthentication()

@@ -19,6 +19,14 @@ internal static partial class Log
         Message = "Refused a flattr of thing {ThingId} by reader {ReaderId}: {Outcome}")]
     public static partial void ClickRefused(ILogger logger, string readerId, long thingId, Clicks.ClickOutcome outcome);
 
+    [LoggerMessage(EventId = 204, EventName = "ClickGroupFailed", Level = LogLevel.Warning,
+        Message = "Writing a group of {Count} clicks failed; writing each on its own")]
+    public static partial void ClickGroupFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 205, EventName = "TokenTouchFailed", Level = LogLevel.Warning,
+        Message = "Could not record when API tokens were last used")]
+    public static partial void TokenTouchFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 210, EventName = "FlattrLinkRefused", Level = LogLevel.Warning,
         Message = "Refused a button link for installation {InstallationId}: {Reason}")]
     public static partial void FlattrLinkRefused(ILogger logger, string? installationId, string reason);

@@ -24,7 +24,7 @@ internal static class DatabaseServiceCollectionExtensions
                     + "Set it, for example ConnectionStrings__Hub='Host=localhost;Database=flattr;Username=flattr;Password=...'.");
             }
 
-            services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextPool<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString));
         }
         else
         {
@@ -36,7 +36,7 @@ internal static class DatabaseServiceCollectionExtensions
             }
 
             var sqlite = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true }.ToString();
-            services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(sqlite));
+            services.AddDbContextPool<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(sqlite));
         }
 
         services.AddScoped<DatabaseInitializer>();

@@ -86,6 +86,46 @@ public abstract class ClickRecorderTests(FlattringFixture hub)
     }
 
     [Fact]
+    public async Task RecordAsync_ManyReadersAtOnce_StoresEveryClickAndReportsEachCreated()
+    {
+        // Concurrent clicks share one group commit in the ClickWriter: each must still get its own answer.
+        var (_, thingId) = await ArrangeAsync();
+        var readers = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            readers.Add((await hub.CreateReaderAsync()).Id);
+        }
+
+        var results = await Task.WhenAll(readers.Select(r => Task.Run(() => RecordAsync(r, thingId))));
+
+        Assert.All(results, r => Assert.Equal(ClickOutcome.Created, r.Outcome));
+        var stored = await hub.WithDbAsync(db => db.Clicks.AsNoTracking().Where(c => c.ThingId == thingId).Select(c => c.ReaderId).ToListAsync());
+        Assert.Equal(readers.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task WriteAsync_OneClickOfAGroupFails_StoresTheOthersAndFailsOnlyThatOne()
+    {
+        var (readerId, thingId) = await ArrangeAsync();
+        var other = (await hub.CreateReaderAsync()).Id;
+        var creatorId = await hub.WithDbAsync(db => db.Things.Where(t => t.Id == thingId).Select(t => t.CreatorId).SingleAsync());
+        var writer = hub.App.Services.GetRequiredService<ClickWriter>();
+        var period = Click.PeriodKey(Period.Containing(hub.Time.GetUtcNow()));
+        var at = hub.Time.GetUtcNow();
+
+        // No thing 987654321: its foreign key fails the group's statement, so the writer retries each click alone.
+        var good = writer.WriteAsync(new NewClick(readerId, thingId, creatorId, period, at), CancellationToken.None);
+        var bad = writer.WriteAsync(new NewClick(other, 987654321, creatorId, period, at), CancellationToken.None);
+        var alsoGood = writer.WriteAsync(new NewClick(other, thingId, creatorId, period, at), CancellationToken.None);
+
+        Assert.True(await good);
+        Assert.True(await alsoGood);
+        await Assert.ThrowsAnyAsync<Exception>(() => bad);
+        Assert.Equal(2, await hub.WithDbAsync(db => db.Clicks.CountAsync(c => c.ThingId == thingId)));
+        Assert.Equal(0, await hub.WithDbAsync(db => db.Clicks.CountAsync(c => c.ThingId == 987654321)));
+    }
+
+    [Fact]
     public async Task RecordAsync_UnknownReader_IsNoBudget()
     {
         var (_, thingId) = await ArrangeAsync();
