@@ -68,10 +68,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 say "mode $mode: $readers readers, $things things, $creators creators, $clicks click rows of $period; $tokens API tokens; load phases ${duration}s; work $work"
 say "machine: $(nproc) cores; $(free -h | awk '/^Mem:/ {print $2 " memory, " $7 " available"}'); $(lscpu | sed -n 's/^Model name: *//p' | head -1); load $(load_avg)"
 
-if ! command -v wrk >/dev/null; then
-  say "installing Debian's wrk package"
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi
+# The load generator and the tools the figures are read with, from Debian's packages on a fresh machine.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v jq >/dev/null || missing+=(jq)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v python3 >/dev/null || missing+=(python3)
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing Debian's packages: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; fi
 fi
 
 if [ -z "${PERF_NO_BUILD:-}" ]; then

@@ -62,6 +62,18 @@ log18=artifacts/test-output-umbraco18.log
 dotnet test --project tests/Flattr.Umbraco.Tests -c Release -p:UmbracoMajor=18 2>&1 | tee "$log18"
 status18=${PIPESTATUS[0]}
 
+# The performance harness at smoke size (seconds a step; figures are not judged): every benchmark, the load tests on
+# SQLite and PostgreSQL, and the plan-versus-simulate check still run, so the harness never rots.
+perf_log=artifacts/perf-smoke.log
+PERF_MODE=smoke bash eng/perf.sh > "$perf_log" 2>&1
+perf_status=$?
+if [ "$perf_status" -eq 0 ]; then
+  perf_line="perf smoke (eng/perf.sh, PERF_MODE=smoke): every step ran ($perf_log)"
+else
+  tail -30 "$perf_log" >&2
+  perf_line="perf smoke (eng/perf.sh, PERF_MODE=smoke): FAILED, see $perf_log"
+fi
+
 # One plain summary line for people and CI: the runner prints per-assembly results and a total block.
 count() { grep -E "^\s+$1: [0-9]+" "$2" | tail -1 | grep -oE '[0-9]+'; }
 total=$(( $(count total "$log" || echo 0) + $(count total "$log18" || echo 0) ))
@@ -77,9 +89,10 @@ echo "Flattr.OrchardCore (Orchard layer) was not compiled: pass -p:WithOrchardCo
 client_tests=$(grep -oE 'Tests +[0-9]+ passed' artifacts/client-output.log 2>/dev/null | grep -oE '[0-9]+' | tail -1)
 client_failed=$(grep -oE 'Tests +.*[0-9]+ failed' artifacts/client-output.log 2>/dev/null | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | tail -1)
 echo "Umbraco backoffice client (Vitest): ${client_tests:-0} passed, ${client_failed:-0} failed${client_note}"
+echo "$perf_line"
 # The last line stays in the plain "N passed, N failed, N skipped" form, counting every suite above.
 echo "tests: $((passed + ${client_tests:-0})) passed, $((failed + ${client_failed:-0})) failed, ${skipped} skipped"
-for s in "$status" "$status18" "$client_status" "$pack_status"; do
+for s in "$status" "$status18" "$client_status" "$pack_status" "$perf_status"; do
   [ "$s" -eq 0 ] || exit "$s"
 done
 exit 0
