@@ -15,13 +15,14 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 mode=${PERF_MODE:-quick}
+# BenchmarkDotNet runs in process: it runs from the work folder, where it cannot find the project to build a child process.
 case "$mode" in
   smoke) d_readers=2000;    d_things=500;    d_creators=50;    d_clicks=20000;    d_tokens=200;   d_duration=2;  d_warmup=1;  d_sync=1000
          d_bench="--job Dry --inProcess --filter *" ;;
   quick) d_readers=100000;  d_things=20000;  d_creators=2000;  d_clicks=1000000;  d_tokens=5000;  d_duration=5;  d_warmup=15; d_sync=10000
          d_bench="--job Dry --inProcess --filter *" ;;
   full)  d_readers=1000000; d_things=200000; d_creators=20000; d_clicks=10000000; d_tokens=20000; d_duration=20; d_warmup=20; d_sync=50000
-         d_bench="--job Short --filter *" ;;
+         d_bench="--job Short --inProcess --filter *" ;;
   *) echo "perf.sh: PERF_MODE must be smoke, quick or full" >&2; exit 2 ;;
 esac
 readers=${PERF_READERS:-$d_readers}

@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Flattr.Hub.Accounts;
 using Flattr.Hub.Infrastructure.Database;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Flattr.Hub.Clicks;
@@ -49,17 +48,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var hash = ApiTokens.Hash(token);
-        var found = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash)
-            .Select(t => new
-            {
-                t.Id,
-                t.AccountId,
-                t.RevokedAt,
-                t.LastUsedAt,
-                LockoutEnd = db.Users.Where(u => u.Id == t.AccountId).Select(u => u.LockoutEnd).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var found = await ClickPathQueries.FindTokenAsync(db, hash, Context.RequestAborted);
         var now = TimeProvider.GetUtcNow();
         if (found is null)
         {

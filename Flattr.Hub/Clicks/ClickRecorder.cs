@@ -53,18 +53,7 @@ public sealed class ClickRecorder(HubDbContext db, ClickWriter writer, TimeProvi
         var period = Period.Containing(now);
         var periodKey = Click.PeriodKey(period);
 
-        var thing = await db.Things.AsNoTracking()
-            .Where(t => t.Id == thingId)
-            .Select(t => new ClickCheck(
-                t.Url,
-                t.CreatorId,
-                t.RetiredAt,
-                t.Creator.AccountId,
-                db.Installations.Where(i => i.Id == t.InstallationId).Select(i => i.DisabledAt).FirstOrDefault(),
-                db.Users.Where(u => u.Id == readerId).Select(u => (long?)u.MonthlyBudget).FirstOrDefault(),
-                db.Clicks.Where(c => c.ReaderId == readerId && c.ThingId == thingId && c.Period == periodKey)
-                    .Select(c => (DateTimeOffset?)c.ClickedAt).FirstOrDefault()))
-            .FirstOrDefaultAsync(cancellationToken);
+        var thing = await ClickPathQueries.CheckAsync(db, thingId, readerId, periodKey, cancellationToken);
         if (thing is null || thing.RetiredAt is not null || thing.InstallationDisabledAt is not null)
         {
             return Refuse(ClickOutcome.UnknownThing, null);
@@ -124,13 +113,4 @@ public sealed class ClickRecorder(HubDbContext db, ClickWriter writer, TimeProvi
     }
 
     private const int SqliteConstraintUnique = 2067;
-
-    private sealed record ClickCheck(
-        string Url,
-        long CreatorId,
-        DateTimeOffset? RetiredAt,
-        string? CreatorAccountId,
-        DateTimeOffset? InstallationDisabledAt,
-        long? Budget,
-        DateTimeOffset? EarlierClick);
 }
