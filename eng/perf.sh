@@ -181,7 +181,7 @@ for provider in $providers; do
 
   rate=$(awk -v m="$max" 'BEGIN {r = int(m * 0.8); print (r < 1 ? 1 : r)}')
   dotnet "$tool_dll" click-rate --url "$hub_url" --tokens "$data/tokens.txt" --things "$FLATTR_PERF_THINGS" \
-    --rate "$rate" --duration "$duration" --offset $(( 2 * segment )) > "$data/rate.txt" || { cat "$data/rate.txt"; fail "$provider click-rate"; }
+    --rate "$rate" --duration "$duration" --warmup "$(( warmup < 3 ? warmup : 3 ))" --connections "$connections" --offset $(( 2 * segment )) > "$data/rate.txt" || { cat "$data/rate.txt"; fail "$provider click-rate"; }
   cat "$data/rate.txt"
   created=$(( created + $(sed -n 's/.*created \([0-9]*\),.*/\1/p' "$data/rate.txt") ))
   figure "$provider POST /api/v1/flattrs at 80% ($rate/s), open loop" \

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Flattr.Hub.Infrastructure.Database;
 
@@ -24,7 +25,17 @@ internal static class DatabaseServiceCollectionExtensions
                     + "Set it, for example ConnectionStrings__Hub='Host=localhost;Database=flattr;Username=flattr;Password=...'.");
             }
 
-            services.AddDbContextPool<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString));
+            // Statements the Hub runs again and again (the click path's reads and writes above all) are prepared on the
+            // server once per pooled connection, unless the connection string says otherwise: PostgreSQL then skips
+            // parsing and planning them on every request (docs/performance.md).
+            var postgres = new NpgsqlConnectionStringBuilder(connectionString);
+            if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                postgres.MaxAutoPrepare = 32;
+            }
+
+            var npgsql = postgres.ToString();
+            services.AddDbContextPool<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(npgsql));
         }
         else
         {

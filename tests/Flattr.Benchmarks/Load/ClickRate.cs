@@ -9,7 +9,9 @@ namespace Flattr.Benchmarks.Load;
 /// <c>click-rate</c>: an open-loop load generator for <c>POST /api/v1/flattrs</c> at a constant rate (wrk2 is not
 /// packaged for Debian). Request <c>i</c> is due at <c>i / rate</c> seconds and is sent then whether or not earlier
 /// ones have answered; its latency is measured from when it was due, not from when it was sent, so a stalled server
-/// shows in the percentiles instead of being hidden by a client that waits (coordinated omission).
+/// shows in the percentiles instead of being hidden by a client that waits (coordinated omission). The first
+/// <c>--warmup</c> seconds run at the same rate unmeasured: this process's own JIT and its connections to the Hub would
+/// otherwise start a queue that a server running at 80% never works off within a short run.
 /// </summary>
 /// <remarks>
 /// Request <c>i</c> (from <c>--offset</c> on) is a new click of reader token <c>i mod R</c> on thing
@@ -26,8 +28,10 @@ internal static class ClickRate
         var rate = options.Double("--rate", 1000);
         var duration = options.Double("--duration", 10);
         var offset = options.Long("--offset", 0);
-        var connections = options.Int("--connections", 256);
-        var total = (int)(rate * duration);
+        var connections = options.Int("--connections", 64);
+        var warmup = (int)(rate * options.Double("--warmup", 3));
+        var measured = (int)(rate * duration);
+        var total = warmup + measured;
         var headers = tokens.Select(t => "Bearer " + t).ToArray();
 
         using var client = new HttpClient(new SocketsHttpHandler
@@ -38,7 +42,7 @@ internal static class ClickRate
         })
         { BaseAddress = hub, Timeout = TimeSpan.FromSeconds(30) };
 
-        var latencies = new double[total];
+        var latencies = new double[measured];
         var statuses = new int[total];
         var pending = new List<Task>(total);
         var clock = Stopwatch.StartNew();
@@ -58,14 +62,17 @@ internal static class ClickRate
         var dispatched = clock.Elapsed.TotalSeconds;
         await Task.WhenAll(pending);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
 
         Array.Sort(latencies);
         var created = statuses.Count(s => s == 201);
         var repeated = statuses.Count(s => s == 200);
         var other = total - created - repeated;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"click-rate: target {rate:F0}/s for {duration:F0} s: {total} requests sent in {dispatched:F2} s, all answered after {elapsed:F2} s "
-            + $"({total / elapsed:F0}/s); created {created}, repeated {repeated}, other {other}"));
+            $"click-rate: target {rate:F0}/s for {duration:F0} s after {warmup} unmeasured requests: {total} requests sent in {dispatched:F2} s, "
+            + $"all answered after {elapsed:F2} s ({total / elapsed:F0}/s); created {created}, repeated {repeated}, other {other}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"click-rate: this generator's own CPU time {cpu.TotalMilliseconds * 1000 / total:F0} µs a request (it shares the machine with the Hub)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"click-rate: latency from due time p50 {P(0.50):F1} ms, p90 {P(0.90):F1} ms, p99 {P(0.99):F1} ms, p99.9 {P(0.999):F1} ms, max {latencies[^1]:F1} ms"));
         return other == 0 ? 0 : 1;
@@ -99,7 +106,10 @@ internal static class ClickRate
                 }
             }
 
-            latencies[i] = (clock.ElapsedTicks - due) * 1000.0 / Stopwatch.Frequency;
+            if (i >= warmup)
+            {
+                latencies[i - warmup] = (clock.ElapsedTicks - due) * 1000.0 / Stopwatch.Frequency;
+            }
         }
     }
 
