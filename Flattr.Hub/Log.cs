@@ -18,4 +18,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, EventName = "PayoutLineFailed", Level = LogLevel.Warning,
         Message = "Payout line {LineId} failed: {Reason}")]
     public static partial void PayoutLineFailed(ILogger logger, long lineId, string reason);
+
+    [LoggerMessage(EventId = 5, EventName = "PayoutRunCreated", Level = LogLevel.Information,
+        Message = "Payout run {RunId} for {Period}: budgets of {Readers} readers frozen in {Seconds:F1} s")]
+    public static partial void PayoutRunCreated(ILogger logger, Guid runId, string period, int readers, double seconds);
+
+    [LoggerMessage(EventId = 6, EventName = "PayoutPlanRead", Level = LogLevel.Information,
+        Message = "Payout run {RunId}: read the budgets and {ClickRows} clicks in {Seconds:F1} s; splitting")]
+    public static partial void PayoutPlanRead(ILogger logger, Guid runId, long clickRows, double seconds);
+
+    [LoggerMessage(EventId = 7, EventName = "PayoutPlanSaved", Level = LogLevel.Information,
+        Message = "Payout run {RunId}: split in {SplitSeconds:F1} s; saved {Readers} reader outcomes, {Creators} creator allocations and the payout lines in {SaveSeconds:F1} s")]
+    public static partial void PayoutPlanSaved(ILogger logger, Guid runId, double splitSeconds, int readers, int creators, double saveSeconds);
 }

@@ -66,7 +66,7 @@ internal static class ClickPathQueries
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = TokenSql;
-            Add(command, "@hash", hash);
+            command.AddParameter("@hash", hash);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -95,9 +95,9 @@ internal static class ClickPathQueries
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = CheckSql;
-            Add(command, "@thing", thingId);
-            Add(command, "@reader", readerId);
-            Add(command, "@period", period);
+            command.AddParameter("@thing", thingId);
+            command.AddParameter("@reader", readerId);
+            command.AddParameter("@period", period);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -119,24 +119,6 @@ internal static class ClickPathQueries
         }
     }
 
-    // The stored form of an instant: UTC ticks on SQLite (UtcTicksConverter), timestamptz on PostgreSQL.
-    private static DateTimeOffset? Instant(DbDataReader reader, int ordinal, bool sqlite)
-    {
-        if (reader.IsDBNull(ordinal))
-        {
-            return null;
-        }
-
-        return sqlite
-            ? new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero)
-            : new DateTimeOffset(reader.GetFieldValue<DateTime>(ordinal), TimeSpan.Zero);
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
+    private static DateTimeOffset? Instant(DbDataReader reader, int ordinal, bool sqlite) =>
+        reader.IsDBNull(ordinal) ? null : StoredValues.ReadInstant(reader, ordinal, sqlite);
 }

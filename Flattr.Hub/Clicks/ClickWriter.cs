@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
@@ -165,12 +164,11 @@ public sealed class ClickWriter : IAsyncDisposable
             {
                 var c = clicks[i];
                 sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ", ")}(@r{i}, @t{i}, @c{i}, @p{i}, @a{i})");
-                Add(insert, $"@r{i}", c.ReaderId);
-                Add(insert, $"@t{i}", c.ThingId);
-                Add(insert, $"@c{i}", c.CreatorId);
-                Add(insert, $"@p{i}", c.Period);
-                // The column's stored form: UTC ticks on SQLite (UtcTicksConverter), timestamptz on PostgreSQL.
-                Add(insert, $"@a{i}", sqlite ? c.ClickedAt.UtcTicks : c.ClickedAt.ToUniversalTime());
+                insert.AddParameter($"@r{i}", c.ReaderId);
+                insert.AddParameter($"@t{i}", c.ThingId);
+                insert.AddParameter($"@c{i}", c.CreatorId);
+                insert.AddParameter($"@p{i}", c.Period);
+                insert.AddParameter($"@a{i}", StoredValues.Instant(c.ClickedAt, sqlite));
             }
 
             sql.Append(" ON CONFLICT (\"ReaderId\", \"ThingId\", \"Period\") DO NOTHING RETURNING \"ReaderId\", \"ThingId\"");
@@ -187,8 +185,8 @@ public sealed class ClickWriter : IAsyncDisposable
             await using var touch = connection.CreateCommand();
             touch.Transaction = transaction;
             touch.CommandText = "UPDATE \"ApiTokens\" SET \"LastUsedAt\" = @at WHERE \"Id\" = @id";
-            Add(touch, "@at", sqlite ? at.UtcTicks : at.ToUniversalTime());
-            Add(touch, "@id", tokenId);
+            touch.AddParameter("@at", StoredValues.Instant(at, sqlite));
+            touch.AddParameter("@id", tokenId);
             await touch.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
@@ -196,13 +194,6 @@ public sealed class ClickWriter : IAsyncDisposable
         return inserted;
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     /// <summary>Writes what is still queued, then stops; runs when the Hub's services are disposed, after the server has stopped taking requests.</summary>
     public async ValueTask DisposeAsync()

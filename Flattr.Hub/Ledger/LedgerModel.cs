@@ -47,7 +47,7 @@ public sealed class LedgerEntry
 public static class LedgerAccounts
 {
     /// <summary>A reader's unspent funds (owed to the reader).</summary>
-    public static string ReaderFunds(string readerId) => $"reader/{readerId}/funds";
+    public static string ReaderFunds(string readerId) => ReaderFundsPrefix + readerId + ReaderFundsSuffix;
 
     /// <summary>What a creator (as an installation names it) has earned and not yet been paid.</summary>
     public static string CreatorEarnings(long creatorId) => $"creator/{creatorId}/earned";
@@ -68,5 +68,8 @@ public static class LedgerAccounts
     public const string TransfersInFlight = "stripe/transfers-in-flight";
 
     public const string ReaderFundsPrefix = "reader/";
+
+    /// <summary>What follows the reader's id in <see cref="ReaderFunds"/>; set-based SQL builds the name from the two parts.</summary>
+    public const string ReaderFundsSuffix = "/funds";
     public const string CreatorEarningsPrefix = "creator/";
 }

@@ -21,7 +21,8 @@ public sealed class PayoutRunService(
     TimeProvider time,
     IOptions<HubOptions> hubOptions,
     IOptions<PayoutOptions> payoutOptions,
-    IOptions<StripeOptions> stripeOptions)
+    IOptions<StripeOptions> stripeOptions,
+    ILogger<PayoutRunService> logger)
 {
     /// <summary>
     /// Creates the run for a period that has ended, freezing every reader's budget at the cutoff: the monthly budget,
@@ -58,29 +59,13 @@ public sealed class PayoutRunService(
             CreatedAt = now,
         };
 
+        // One transaction: the run and every reader's frozen budget, written set-based in the database (a large hub has
+        // a million readers; they never pass through this process).
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.PayoutRuns.Add(run);
-        var funds = await ledger.HeldBalancesAsync(LedgerAccounts.ReaderFundsPrefix, cancellationToken);
-        var readers = await db.Users.AsNoTracking().Where(u => u.MonthlyBudget > 0).Select(u => new { u.Id, u.MonthlyBudget }).ToListAsync(cancellationToken);
-        foreach (var reader in readers)
-        {
-            var available = Math.Max(0, funds.GetValueOrDefault(LedgerAccounts.ReaderFunds(reader.Id)));
-            var budget = Math.Min(reader.MonthlyBudget, available);
-            db.PayoutRunReaders.Add(new PayoutRunReader
-            {
-                RunId = run.Id,
-                ReaderId = reader.Id,
-                MonthlyBudget = reader.MonthlyBudget,
-                FundsAtCutoff = available,
-                Budget = budget < run.MinimumBudget ? 0 : budget,
-            });
-        }
-
-        db.AuditEntries.Add(new AuditEntry { Actor = actor, Action = "payout.create", Subject = run.Id.ToString(), Details = period.ToString(), At = now });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -90,6 +75,18 @@ public sealed class PayoutRunService(
             return (await db.PayoutRuns.AsNoTracking().SingleAsync(r => r.Period == key, cancellationToken), true);
         }
 
+        var started = time.GetTimestamp();
+        var frozen = await PayoutPlanStore.FreezeBudgetsAsync(db, run.Id, run.MinimumBudget, cancellationToken);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            Actor = actor,
+            Action = "payout.create",
+            Subject = run.Id.ToString(),
+            Details = string.Create(CultureInfo.InvariantCulture, $"{period}; budgets of {frozen} readers frozen"),
+            At = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return (run, false);
     }
 
@@ -106,67 +103,66 @@ public sealed class PayoutRunService(
             throw new HubValidationException("run", $"Run {run.Id} is {run.State}; only a created or computed run can be computed.");
         }
 
-        var period = run.PeriodValue;
-        var split = new MonthlySplit(period, run.FeeBasisPoints);
-        var readers = await db.PayoutRunReaders.Where(r => r.RunId == run.Id).ToDictionaryAsync(r => r.ReaderId, StringComparer.Ordinal, cancellationToken);
-        foreach (var reader in readers.Values.Where(r => r.Budget > 0))
+        var split = new MonthlySplit(run.PeriodValue, run.FeeBasisPoints);
+        var outcomes = new List<ReaderOutcome>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            split.AddBudget(reader.ReaderId, reader.Budget);
-        }
+            // Streamed: budgets and clicks go one row at a time from the database into the engine, which keeps only
+            // what the split needs (a few words per reader, thing and click pair).
+            var started = time.GetTimestamp();
+            await PayoutPlanStore.AddBudgetsAsync(db, run.Id, split, cancellationToken);
+            var clickRows = await PayoutPlanStore.AddClicksAsync(db, run.Period, split, cancellationToken);
+            var readSeconds = time.GetElapsedTime(started).TotalSeconds;
+            Log.PayoutPlanRead(logger, run.Id, clickRows, readSeconds);
+            started = time.GetTimestamp();
+            var result = split.Compute(
+                r =>
+                {
+                    // A reader who flattred nothing keeps the row's unsplit state (all carried over): nothing to write.
+                    var distributed = r.Budget - r.Fee - r.CarriedOver;
+                    if (r.Fee != 0 || distributed != 0)
+                    {
+                        outcomes.Add(new ReaderOutcome(r.ReaderId, r.Fee, distributed, r.CarriedOver));
+                    }
+                },
+                includeShares: false); // shares are recomputed on demand for a reader's page
+            var splitSeconds = time.GetElapsedTime(started).TotalSeconds;
+            started = time.GetTimestamp();
+            FaultPoints.Reach("compute.before-save");
 
-        // Streamed: one row at a time from the database into the engine. A click on a thing whose creator the reader has
-        // claimed is a self-flattr and left out; creators and things are keyed by their Hub ids.
-        var key = run.Period;
-        var clicks = from c in db.Clicks.AsNoTracking()
-                     join creator in db.Creators.AsNoTracking() on c.CreatorId equals creator.Id
-                     where c.Period == key && (creator.AccountId == null || creator.AccountId != c.ReaderId)
-                     select new { c.ReaderId, c.ThingId, c.CreatorId, c.ClickedAt };
-        var thing = new char[24];
-        var creatorKey = new char[24];
-        await foreach (var click in clicks.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            click.ThingId.TryFormat(thing, out var thingLength, provider: CultureInfo.InvariantCulture);
-            click.CreatorId.TryFormat(creatorKey, out var creatorLength, provider: CultureInfo.InvariantCulture);
-            split.AddClick(click.ReaderId, thing.AsSpan(0, thingLength), creatorKey.AsSpan(0, creatorLength), click.ClickedAt);
-        }
-
-        var outcomes = new Dictionary<string, ReaderSplit>(StringComparer.Ordinal);
-        var result = split.Compute(r =>
-        {
-            if (readers.ContainsKey(r.ReaderId))
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.PayoutAllocations.Where(a => a.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
+            await db.PayoutLines.Where(l => l.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
+            var written = await PayoutPlanStore.WriteOutcomesAsync(db, run.Id, outcomes, cancellationToken);
+            if (written != outcomes.Count)
             {
-                outcomes[r.ReaderId] = r with { Shares = [] }; // shares are recomputed on demand for a reader's page
+                throw new InvalidOperationException($"The plan of run {run.Id} has {outcomes.Count} reader outcomes but {written} reader rows took them; nothing was saved.");
             }
-        });
-        FaultPoints.Reach("compute.before-save");
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.PayoutAllocations.Where(a => a.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
-        await db.PayoutLines.Where(l => l.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
+            var allocations = result.Creators.ToDictionary(c => long.Parse(c.CreatorId, CultureInfo.InvariantCulture), c => c.Amount);
+            db.PayoutAllocations.AddRange(allocations.Select(a => new PayoutAllocation { RunId = run.Id, CreatorId = a.Key, Amount = a.Value }));
+            await AddLinesAsync(run, allocations, cancellationToken);
 
-        foreach (var reader in readers.Values)
+            run.TotalBudget = result.TotalBudget;
+            run.Fee = result.Fee;
+            run.CarriedOver = result.CarriedOver;
+            run.Distributed = result.Distributed;
+            run.CountedClicks = result.Statistics.CountedClicks;
+            run.State = PayoutRunState.Computed;
+            run.ComputedAt = time.GetUtcNow();
+            db.AuditEntries.Add(new AuditEntry { Actor = actor, Action = "payout.compute", Subject = run.Id.ToString(), At = time.GetUtcNow() });
+            await db.SaveChangesAsync(cancellationToken);
+            CheckPlan(run, await PayoutPlanStore.TotalsAsync(db, run.Id, cancellationToken), allocations);
+            await transaction.CommitAsync(cancellationToken);
+            var saveSeconds = time.GetElapsedTime(started).TotalSeconds;
+            Log.PayoutPlanSaved(logger, run.Id, splitSeconds, outcomes.Count, allocations.Count, saveSeconds);
+        }
+        finally
         {
-            var outcome = outcomes.GetValueOrDefault(reader.ReaderId);
-            reader.Fee = outcome?.Fee ?? 0;
-            reader.Distributed = outcome is null ? 0 : outcome.Budget - outcome.Fee - outcome.CarriedOver;
-            reader.CarriedOver = outcome?.CarriedOver ?? reader.Budget;
+            await db.Database.CloseConnectionAsync();
         }
 
-        var allocations = result.Creators.ToDictionary(c => long.Parse(c.CreatorId, CultureInfo.InvariantCulture), c => c.Amount);
-        db.PayoutAllocations.AddRange(allocations.Select(a => new PayoutAllocation { RunId = run.Id, CreatorId = a.Key, Amount = a.Value }));
-        await AddLinesAsync(run, allocations, cancellationToken);
-
-        run.TotalBudget = result.TotalBudget;
-        run.Fee = result.Fee;
-        run.CarriedOver = result.CarriedOver;
-        run.Distributed = result.Distributed;
-        run.CountedClicks = result.Statistics.CountedClicks;
-        run.State = PayoutRunState.Computed;
-        run.ComputedAt = time.GetUtcNow();
-        db.AuditEntries.Add(new AuditEntry { Actor = actor, Action = "payout.compute", Subject = run.Id.ToString(), At = time.GetUtcNow() });
-        CheckPlan(run, readers.Values, allocations);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         FaultPoints.Reach("compute.after-save");
         return run;
     }
@@ -289,15 +285,16 @@ public sealed class PayoutRunService(
         }
     }
 
-    private static void CheckPlan(PayoutRun run, IEnumerable<PayoutRunReader> readers, Dictionary<long, long> allocations)
+    private static void CheckPlan(PayoutRun run, ReaderTotals readers, Dictionary<long, long> allocations)
     {
-        // The plan's own proof: it conserves every reader's budget, and creators get exactly what was distributed.
-        var list = readers.ToList();
+        // The plan's own proof, read back from what was stored before it is committed: every reader row conserves its
+        // budget, the rows add up to the run's totals, and creators get exactly what was distributed.
         if (run.TotalBudget != run.Fee + run.CarriedOver + run.Distributed
-            || list.Sum(r => r.Budget) != run.TotalBudget
-            || list.Sum(r => r.Fee) != run.Fee
-            || list.Sum(r => r.Distributed) != run.Distributed
-            || list.Sum(r => r.CarriedOver) != run.CarriedOver
+            || readers.Unbalanced != 0
+            || readers.Budget != run.TotalBudget
+            || readers.Fee != run.Fee
+            || readers.Distributed != run.Distributed
+            || readers.CarriedOver != run.CarriedOver
             || allocations.Values.Sum() != run.Distributed)
         {
             throw new InvalidOperationException($"The plan of run {run.Id} does not conserve money; nothing was saved.");

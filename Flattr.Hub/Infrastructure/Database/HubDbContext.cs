@@ -240,7 +240,18 @@ public sealed class SqliteHubDbContext(DbContextOptions<SqliteHubDbContext> opti
 }
 
 /// <summary>The production store: PostgreSQL, shared by any number of Hub processes.</summary>
-public sealed class PostgresHubDbContext(DbContextOptions<PostgresHubDbContext> options) : HubDbContext(options);
+public sealed class PostgresHubDbContext(DbContextOptions<PostgresHubDbContext> options) : HubDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // Computing a payout plan updates every reader row of the run once. With half of each page kept free the
+        // update stays on the row's page (a HOT update in PostgreSQL's terms) and leaves both indexes alone: measured
+        // at a million readers, 4.8 s instead of 22.8 s.
+        builder.Entity<PayoutRunReader>().HasStorageParameter("fillfactor", 50);
+    }
+}
 
 /// <summary>Stores an instant as its UTC ticks; reads it back with a zero offset.</summary>
 internal sealed class UtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(

@@ -52,9 +52,14 @@ internal abstract class BulkTable : IAsyncDisposable
     {
         private readonly NpgsqlBinaryImporter _importer;
 
-        public PostgresCopy(NpgsqlConnection connection, string table, string[] columns) =>
+        public PostgresCopy(NpgsqlConnection connection, string table, string[] columns)
+        {
             _importer = connection.BeginBinaryImport(
                 $"COPY {Quote(table)} ({string.Join(", ", columns.Select(Quote))}) FROM STDIN (FORMAT BINARY)");
+            // No time limit: completing the copy of a month's ten million clicks checks every index and foreign key,
+            // which takes minutes, far beyond the connection's 30-second command timeout.
+            _importer.Timeout = TimeSpan.Zero;
+        }
 
         public override void Begin() => _importer.StartRow();
 

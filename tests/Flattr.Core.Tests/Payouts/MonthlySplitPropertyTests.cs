@@ -38,7 +38,7 @@ public sealed class MonthlySplitPropertyTests
                 Creators[creatorOfThing[c.Item2]],
                 new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.FromHours(c.Item5)).AddDays(c.Item3).AddHours(c.Item4 * 6))).ToArray());
 
-    private static SplitResult Run(Month month, Action<ReaderSplit>? observer = null)
+    private static SplitResult Run(Month month, Action<ReaderSplit>? observer = null, bool includeShares = true)
     {
         var split = new MonthlySplit(October, month.FeeBasisPoints);
         foreach (var (reader, budget) in month.Budgets)
@@ -51,7 +51,7 @@ public sealed class MonthlySplitPropertyTests
             split.AddClick(click);
         }
 
-        return split.Compute(observer);
+        return split.Compute(observer, includeShares);
     }
 
     /// <summary>The rules written out as plainly as possible, with no concern for memory or speed.</summary>
@@ -151,6 +151,21 @@ public sealed class MonthlySplitPropertyTests
                     : r.Shares.Sum(s => s.Amount) == r.Budget - r.Fee
                         && r.Shares.Max(s => s.Amount) - r.Shares.Min(s => s.Amount) <= 1
                         && r.Fee == (long)((Int128)r.Budget * month.FeeBasisPoints / 10_000));
+        }, iter: 1000);
+    }
+
+    [Fact]
+    public void Compute_WithoutShares_GivesEveryReaderTheSameTotalsAndTheSameResult()
+    {
+        MonthGen.Sample(month =>
+        {
+            var withShares = new List<ReaderSplit>();
+            var withoutShares = new List<ReaderSplit>();
+            var a = Run(month, withShares.Add);
+            var b = Run(month, withoutShares.Add, includeShares: false);
+            return withoutShares.All(r => r.Shares.Count == 0)
+                && withShares.Select(r => (r.ReaderId, r.Budget, r.Fee, r.CarriedOver)).SequenceEqual(withoutShares.Select(r => (r.ReaderId, r.Budget, r.Fee, r.CarriedOver)))
+                && a.Creators.SequenceEqual(b.Creators) && a.Fee == b.Fee && a.Distributed == b.Distributed && a.CarriedOver == b.CarriedOver;
         }, iter: 1000);
     }
 }

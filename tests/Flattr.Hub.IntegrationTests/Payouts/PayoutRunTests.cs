@@ -169,6 +169,48 @@ public abstract class PayoutRunTests
     }
 
     [Fact]
+    public async Task ReaderRows_AreFrozenAtCreateAndComputeRewritesEveryOneFromTheBudgetsEvenWhenRepeated()
+    {
+        var (hub, w) = await StartAsync(NewHub);
+        await using var _ = hub;
+        await ArrangeMonthAsync(w);
+        hub.Time.SetUtcNow(EarlyNovember);
+        var (run, _) = await w.ServiceAsync<(PayoutRun, bool), PayoutRunService>(s => s.CreateAsync(PayoutWorld.October, "test", default));
+        var frozen = await ReaderRowsAsync(hub, w, run.Id);
+
+        await w.ServiceAsync<PayoutRun, PayoutRunService>(s => s.ComputeAsync(run.Id, "test", default));
+        var computed = await ReaderRowsAsync(hub, w, run.Id);
+        // Rows a second compute must put right: r1 changed by hand, r5 (who clicked nothing) given a fee it never had.
+        await hub.WithDbAsync(db => db.PayoutRunReaders.Where(r => r.RunId == run.Id && r.ReaderId == w.People["r1"])
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Fee, 1).SetProperty(r => r.Distributed, 1).SetProperty(r => r.CarriedOver, 1)));
+        await hub.WithDbAsync(db => db.PayoutRunReaders.Where(r => r.RunId == run.Id && r.ReaderId == w.People["r5"])
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Fee, 300).SetProperty(r => r.CarriedOver, 0)));
+        await w.ServiceAsync<PayoutRun, PayoutRunService>(s => s.ComputeAsync(run.Id, "test", default));
+        var recomputed = await ReaderRowsAsync(hub, w, run.Id);
+
+        // Every reader with a monthly budget has a row (ann, bob and cy have none); r4 has no funds, so no budget.
+        // Before compute, every budget is carried over whole.
+        Assert.Equal(["dee", "r1", "r2", "r3", "r4", "r5", "r6"], frozen.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((5000, 3000, 3000, 0, 0, 3000), frozen["r3"]);
+        Assert.Equal((2000, 0, 0, 0, 0, 0), frozen["r4"]);
+        Assert.Equal((2000, 5000, 2000, 0, 0, 2000), frozen["r1"]);
+        Assert.Equal((2000, 5000, 2000, 200, 1800, 0), computed["r1"]);
+        Assert.Equal((5000, 3000, 3000, 300, 2700, 0), computed["r3"]);
+        Assert.Equal((500, 500, 500, 50, 450, 0), computed["dee"]); // her self-flattr is left out
+        Assert.Equal((300, 300, 300, 0, 0, 300), computed["r5"]);
+        Assert.Equal(computed, recomputed);
+        Assert.All(recomputed.Values, r => Assert.Equal(r.Budget, r.Fee + r.Distributed + r.CarriedOver));
+    }
+
+    private static async Task<Dictionary<string, (long MonthlyBudget, long FundsAtCutoff, long Budget, long Fee, long Distributed, long CarriedOver)>> ReaderRowsAsync(
+        PayoutHubFixture hub, PayoutWorld w, Guid runId)
+    {
+        var names = w.People.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        var rows = await hub.WithDbAsync(db => db.PayoutRunReaders.AsNoTracking().Where(r => r.RunId == runId).ToListAsync());
+        return rows.ToDictionary(r => names[r.ReaderId], r => (r.MonthlyBudget, r.FundsAtCutoff, r.Budget, r.Fee, r.Distributed, r.CarriedOver), StringComparer.Ordinal);
+    }
+
+    [Fact]
     public async Task Steps_OutOfOrder_AreRefusedWithoutChangingAnything()
     {
         var (hub, w) = await StartAsync(NewHub);

@@ -744,6 +744,8 @@ namespace Flattr.Hub.Infrastructure.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("PayoutRunReaders");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Flattr.Hub.Things.Thing", b =>
