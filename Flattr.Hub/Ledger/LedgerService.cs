@@ -33,6 +33,46 @@ public sealed class LedgerService(HubDbContext db, TimeProvider time, IOptions<H
         return transaction;
     }
 
+    /// <summary>
+    /// Books a transaction with more entries than should pass through this process (a payout run's debit of a million
+    /// readers): <paramref name="entries"/> are added here, <paramref name="addEntriesAsync"/> inserts the rest in SQL
+    /// given the saved transaction's id and the currency, and the stored entries are then required to balance. Runs in
+    /// the caller's database transaction; throws, leaving the caller to roll back, when they do not.
+    /// </summary>
+    public async Task<LedgerTransaction> BookInBulkAsync(
+        string kind, string reference, string actor, string? description, (string Account, long Amount)[] entries,
+        Func<long, string, Task> addEntriesAsync, CancellationToken cancellationToken)
+    {
+        if (entries.Any(e => e.Amount == 0))
+        {
+            throw new InvalidOperationException($"Ledger transaction {reference} has an entry of zero.");
+        }
+
+        var transaction = new LedgerTransaction
+        {
+            Kind = kind,
+            Reference = reference,
+            Actor = actor,
+            Description = description,
+            At = time.GetUtcNow(),
+            Entries = [.. entries.Select(e => new LedgerEntry { Account = e.Account, Amount = e.Amount, Currency = Currency })],
+        };
+        db.LedgerTransactions.Add(transaction);
+        await db.SaveChangesAsync(cancellationToken);
+        await addEntriesAsync(transaction.Id, Currency);
+
+        var stored = db.LedgerEntries.Where(e => e.TransactionId == transaction.Id);
+        var count = await stored.CountAsync(cancellationToken);
+        // Both databases raise an error rather than wrap when a sum of bigints overflows.
+        var sum = await stored.SumAsync(e => e.Amount, cancellationToken);
+        if (count < 2 || sum != 0 || await stored.AnyAsync(e => e.Amount == 0, cancellationToken))
+        {
+            throw new InvalidOperationException($"Ledger transaction {reference} is not balanced: {count} entries summing to {sum}; nothing was booked.");
+        }
+
+        return transaction;
+    }
+
     private static bool SumsToZero((string Account, long Amount)[] entries)
     {
         Int128 sum = 0;

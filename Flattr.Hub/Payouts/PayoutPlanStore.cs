@@ -133,6 +133,27 @@ internal static class PayoutPlanStore
             : await WriteOutcomesByCopyAsync(db, runId, outcomes, cancellationToken);
     }
 
+    /// <summary>
+    /// Adds to ledger transaction <paramref name="transactionId"/> a debit of each reader's funds by their fee and
+    /// distribution in run <paramref name="runId"/> (readers with nothing to debit get no entry); returns how many.
+    /// </summary>
+    public static async Task<int> BookReaderDebitsAsync(HubDbContext db, Guid runId, long transactionId, string currency, CancellationToken cancellationToken)
+    {
+        await using var command = Command(db, """
+            INSERT INTO "LedgerEntries" ("TransactionId", "Account", "Amount", "Currency")
+            SELECT @transaction, @fundsPrefix || "ReaderId" || @fundsSuffix, "Fee" + "Distributed", @currency
+            FROM "PayoutRunReaders"
+            WHERE "RunId" = @run AND "Fee" + "Distributed" > 0
+            ORDER BY "ReaderId"
+            """);
+        command.AddParameter("@transaction", transactionId);
+        command.AddParameter("@fundsPrefix", LedgerAccounts.ReaderFundsPrefix);
+        command.AddParameter("@fundsSuffix", LedgerAccounts.ReaderFundsSuffix);
+        command.AddParameter("@currency", currency);
+        command.AddParameter("@run", StoredValues.Guid(runId, db.Database.IsSqlite()));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The stored sums of run <paramref name="runId"/>'s reader rows.</summary>
     public static async Task<ReaderTotals> TotalsAsync(HubDbContext db, Guid runId, CancellationToken cancellationToken)
     {

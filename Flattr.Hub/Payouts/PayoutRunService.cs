@@ -193,18 +193,22 @@ public sealed class PayoutRunService(
             }
         }
 
-        var readers = await db.PayoutRunReaders.AsNoTracking().Where(r => r.RunId == run.Id && r.Fee + r.Distributed > 0).ToListAsync(cancellationToken);
-        var entries = new List<(string, long)>();
-        entries.AddRange(readers.Select(r => (LedgerAccounts.ReaderFunds(r.ReaderId), r.Fee + r.Distributed)));
+        // Each reader's fee and distribution is debited from their funds, the fee credited to the platform and each
+        // allocation to its creator, in one ledger transaction. The reader entries are written set-based from the run's
+        // rows (a large hub has a million); the ledger checks the stored transaction balances before it is committed.
+        var credits = new List<(string, long)>();
         if (run.Fee > 0)
         {
-            entries.Add((LedgerAccounts.PlatformFees, -run.Fee));
+            credits.Add((LedgerAccounts.PlatformFees, -run.Fee));
         }
 
-        entries.AddRange(allocations.Select(a => (LedgerAccounts.CreatorEarnings(a.Key), -a.Value)));
-        if (entries.Count > 0)
+        credits.AddRange(allocations.Where(a => a.Value != 0).Select(a => (LedgerAccounts.CreatorEarnings(a.Key), -a.Value)));
+        if (run.Fee + run.Distributed > 0)
         {
-            ledger.Book("payout.commit", $"payout:{run.Id:N}:commit", actor, $"Budgets of {run.PeriodValue}", [.. entries]);
+            await ledger.BookInBulkAsync(
+                "payout.commit", $"payout:{run.Id:N}:commit", actor, $"Budgets of {run.PeriodValue}", [.. credits],
+                (transactionId, currency) => PayoutPlanStore.BookReaderDebitsAsync(db, run.Id, transactionId, currency, cancellationToken),
+                cancellationToken);
         }
 
         run.State = PayoutRunState.Approved;

@@ -7,7 +7,7 @@ using Flattr.Benchmarks.Load;
 //   load           the same month into a Hub database (bulk paths)
 //   click-rate     open-loop constant-rate load on POST /api/v1/flattrs
 //   sync-things    signed POST /api/v1/things:batch throughput
-//   plan           payout run create + compute on a loaded database, timed
+//   plan           payout run create + compute (and approve with --approve true) on a loaded database, timed
 //   count-clicks   clicks stored for a period
 //   bench          BenchmarkDotNet with its own options (also the default)
 var verb = args.Length > 0 ? args[0] : "bench";

@@ -12,7 +12,7 @@ namespace Flattr.Benchmarks.Load;
 /// <summary>
 /// <c>plan</c>: the payout run's create and compute steps (<see cref="PayoutRunService"/>, exactly as
 /// <c>payouts create</c> and <c>payouts compute</c> run them) on a loaded database, each timed, with the process's
-/// peak resident memory. Prints the plan's totals as one JSON line so they can be compared with <c>payouts simulate</c>
+/// peak resident memory; with <c>--approve true</c>, the approval (the ledger booking) too. Prints the plan's totals as one JSON line so they can be compared with <c>payouts simulate</c>
 /// on the CSV files of the same month.
 /// </summary>
 internal static class PlanTiming
@@ -50,6 +50,16 @@ internal static class PlanTiming
         var computed = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"plan: compute: {computed:F1} s, peak RSS {PeakMegabytes():F0} MB (create + compute {created + computed:F1} s)"));
+        if (options.Text("--approve", "false") == "true")
+        {
+            // Approving books the plan in the ledger: one entry per reader who spent, one per creator paid.
+            clock.Restart();
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<PayoutRunService>().ApproveAsync(runId, "perf", CancellationToken.None);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"plan: approve: {clock.Elapsed.TotalSeconds:F1} s, peak RSS {PeakMegabytes():F0} MB"));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $$"""plan-totals: {"totalBudget":{{summary.TotalBudget}},"fee":{{summary.Fee}},"carriedOver":{{summary.CarriedOver}},"distributed":{{summary.Distributed}},"countedClicks":{{summary.CountedClicks}},"payoutLines":{{summary.Lines}}}"""));
         return 0;
