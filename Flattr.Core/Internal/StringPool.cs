@@ -14,10 +14,11 @@ namespace Flattr.Internal;
 internal sealed class StringPool
 {
     private readonly ulong _seed = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8)) | 1;
-    private int[] _slots; // entry index + 1; 0 marks an empty slot
-    private int[] _hashes;
-    private int[] _starts;
-    private int[] _lengths;
+    // A slot holds the entry's hash in its high half and the entry index + 1 in its low half (0 marks an empty slot), so a
+    // probe rejects other ids without reading the entry. An entry's place in the arena is packed the same way (start,
+    // length), so a hit reads one slot, one span and the characters: three cache lines in a table of millions.
+    private long[] _slots;
+    private long[] _spans;
     private string?[] _strings;
     private char[] _arena;
     private int _arenaLength;
@@ -25,10 +26,8 @@ internal sealed class StringPool
     public StringPool(int capacity = 16)
     {
         capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 16));
-        _slots = new int[capacity * 2];
-        _hashes = new int[capacity];
-        _starts = new int[capacity];
-        _lengths = new int[capacity];
+        _slots = new long[capacity * 2];
+        _spans = new long[capacity];
         _strings = new string?[capacity];
         _arena = new char[capacity * 8];
     }
@@ -45,16 +44,16 @@ internal sealed class StringPool
         var slot = hash & mask;
         while (true)
         {
-            var entry = _slots[slot] - 1;
-            if (entry < 0)
+            var packed = _slots[slot];
+            if (packed == 0)
             {
                 break;
             }
 
-            if (_hashes[entry] == hash && Chars(entry).SequenceEqual(name))
+            if ((int)(packed >> 32) == hash && Chars((int)packed - 1).SequenceEqual(name))
             {
                 added = false;
-                return entry;
+                return (int)packed - 1;
             }
 
             slot = (slot + 1) & mask;
@@ -70,10 +69,10 @@ internal sealed class StringPool
         var mask = _slots.Length - 1;
         for (var slot = hash & mask; _slots[slot] != 0; slot = (slot + 1) & mask)
         {
-            var entry = _slots[slot] - 1;
-            if (_hashes[entry] == hash && Chars(entry).SequenceEqual(name))
+            var packed = _slots[slot];
+            if ((int)(packed >> 32) == hash && Chars((int)packed - 1).SequenceEqual(name))
             {
-                index = entry;
+                index = (int)packed - 1;
                 return true;
             }
         }
@@ -108,17 +107,19 @@ internal sealed class StringPool
         return order;
     }
 
-    private ReadOnlySpan<char> Chars(int index) => _arena.AsSpan(_starts[index], _lengths[index]);
+    private ReadOnlySpan<char> Chars(int index)
+    {
+        var span = _spans[index];
+        return _arena.AsSpan((int)(span >> 32), (int)span);
+    }
 
     private int Add(ReadOnlySpan<char> name, int hash, int slot)
     {
         var index = Count;
-        if (index == _hashes.Length)
+        if (index == _spans.Length)
         {
             var size = index * 2;
-            Array.Resize(ref _hashes, size);
-            Array.Resize(ref _starts, size);
-            Array.Resize(ref _lengths, size);
+            Array.Resize(ref _spans, size);
             Array.Resize(ref _strings, size);
         }
 
@@ -128,11 +129,9 @@ internal sealed class StringPool
         }
 
         name.CopyTo(_arena.AsSpan(_arenaLength));
-        _hashes[index] = hash;
-        _starts[index] = _arenaLength;
-        _lengths[index] = name.Length;
+        _spans[index] = ((long)_arenaLength << 32) | (uint)name.Length;
         _arenaLength += name.Length;
-        _slots[slot] = index + 1;
+        _slots[slot] = ((long)hash << 32) | (uint)(index + 1);
         Count++;
 
         // Keep the table at most half full, so probes stay short.
@@ -146,17 +145,23 @@ internal sealed class StringPool
 
     private void Rehash()
     {
-        _slots = new int[_slots.Length * 2];
+        var old = _slots;
+        _slots = new long[old.Length * 2];
         var mask = _slots.Length - 1;
-        for (var entry = 0; entry < Count; entry++)
+        foreach (var packed in old)
         {
-            var slot = _hashes[entry] & mask;
+            if (packed == 0)
+            {
+                continue;
+            }
+
+            var slot = (int)(packed >> 32) & mask;
             while (_slots[slot] != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            _slots[slot] = entry + 1;
+            _slots[slot] = packed;
         }
     }
 

@@ -93,32 +93,33 @@ internal static class PayoutPlanStore
         }
     }
 
-    /// <summary>Gives the split every click of <paramref name="period"/> (yyyyMM) that is not a self-flattr, one row at a time; returns how many.</summary>
+    /// <summary>
+    /// Gives the split every click of <paramref name="period"/> (yyyyMM) that is not a self-flattr, one row at a time,
+    /// read on a second thread while this one records them (<see cref="MonthlySplit.AddClicks"/>); returns how many.
+    /// </summary>
     public static async Task<long> AddClicksAsync(HubDbContext db, int period, MonthlySplit split, CancellationToken cancellationToken)
     {
         var sqlite = db.Database.IsSqlite();
         await using var command = Command(db, ClicksSql);
         command.AddParameter("@period", period);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        // Creators and things are keyed by their Hub ids, formatted into reused buffers: the engine interns what it keeps.
-        var thing = new char[20];
-        var creator = new char[20];
         long rows = 0;
-        while (await reader.ReadAsync(cancellationToken))
+        split.AddClicks(feed =>
         {
-            AddClick(reader, split, thing, creator, sqlite);
-            rows++;
-        }
-
+            // Creators and things are keyed by their Hub ids, formatted into reused buffers: the engine interns what it keeps.
+            Span<char> thing = stackalloc char[20];
+            Span<char> creator = stackalloc char[20];
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var readerId = reader.GetString(0);
+                reader.GetInt64(1).TryFormat(thing, out var thingLength, provider: CultureInfo.InvariantCulture);
+                reader.GetInt64(2).TryFormat(creator, out var creatorLength, provider: CultureInfo.InvariantCulture);
+                feed.Add(readerId, thing[..thingLength], creator[..creatorLength], StoredValues.ReadInstant(reader, 3, sqlite));
+                rows++;
+            }
+        });
         return rows;
-    }
-
-    private static void AddClick(DbDataReader reader, MonthlySplit split, char[] thing, char[] creator, bool sqlite)
-    {
-        var readerId = reader.GetString(0);
-        reader.GetInt64(1).TryFormat(thing, out var thingLength, provider: CultureInfo.InvariantCulture);
-        reader.GetInt64(2).TryFormat(creator, out var creatorLength, provider: CultureInfo.InvariantCulture);
-        split.AddClick(readerId, thing.AsSpan(0, thingLength), creator.AsSpan(0, creatorLength), StoredValues.ReadInstant(reader, 3, sqlite));
     }
 
     /// <summary>

@@ -39,31 +39,37 @@ internal static class SplitCsv
         }
     }
 
-    /// <summary>Adds every row of a clicks file (<c>reader,thing,creator,clicked_at</c>) to the engine.</summary>
+    /// <summary>
+    /// Adds every row of a clicks file (<c>reader,thing,creator,clicked_at</c>) to the engine: the file is read and each
+    /// row checked on a second thread while this one records them (<see cref="MonthlySplit.AddClicks"/>).
+    /// </summary>
     /// <exception cref="CsvInputException">The file is missing or a row is bad; the message names file and line.</exception>
     public static void ReadClicks(string path, MonthlySplit split)
     {
         using var reader = Open(path, ClicksHeader);
-        foreach (var row in reader)
+        split.AddClicks(feed =>
         {
-            var line = row.LineNumberFrom;
-            RequireColumns(path, line, row.ColCount, ClicksHeader.Length);
-            var timeText = row[3].Span;
-            if (!IsoTimestamp.TryParse(timeText, out var clickedAt))
+            foreach (var row in reader)
             {
-                throw new CsvInputException(
-                    path, line, $"clicked_at '{timeText}' is not an ISO 8601 time with an offset, such as 2026-10-05T14:30:00+02:00.");
-            }
+                var line = row.LineNumberFrom;
+                RequireColumns(path, line, row.ColCount, ClicksHeader.Length);
+                var timeText = row[3].Span;
+                if (!IsoTimestamp.TryParse(timeText, out var clickedAt))
+                {
+                    throw new CsvInputException(
+                        path, line, $"clicked_at '{timeText}' is not an ISO 8601 time with an offset, such as 2026-10-05T14:30:00+02:00.");
+                }
 
-            try
-            {
-                split.AddClick(row[0].Span, row[1].Span, row[2].Span, clickedAt);
+                try
+                {
+                    feed.Add(row[0].Span, row[1].Span, row[2].Span, clickedAt);
+                }
+                catch (SplitInputException e)
+                {
+                    throw new CsvInputException(path, line, e.Message);
+                }
             }
-            catch (SplitInputException e)
-            {
-                throw new CsvInputException(path, line, e.Message);
-            }
-        }
+        });
     }
 
     private static SepReader Open(string path, string[] expectedHeader)

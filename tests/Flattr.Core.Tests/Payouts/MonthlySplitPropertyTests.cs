@@ -168,4 +168,30 @@ public sealed class MonthlySplitPropertyTests
                 && a.Creators.SequenceEqual(b.Creators) && a.Fee == b.Fee && a.Distributed == b.Distributed && a.CarriedOver == b.CarriedOver;
         }, iter: 1000);
     }
+
+    [Fact]
+    public void AddClicks_OnTwoThreads_GivesExactlyTheResultOfAddingEachRowInTurn()
+    {
+        MonthGen.Sample(month =>
+        {
+            var sequential = Run(month);
+            var split = new MonthlySplit(October, month.FeeBasisPoints);
+            foreach (var (reader, budget) in month.Budgets)
+            {
+                split.AddBudget(reader, budget);
+            }
+
+            split.AddClicks(feed =>
+            {
+                foreach (var click in month.Clicks)
+                {
+                    feed.Add(click.ReaderId, click.ThingId, click.CreatorId, click.ClickedAt);
+                }
+            });
+            var concurrent = split.Compute();
+            return sequential.Fee == concurrent.Fee && sequential.CarriedOver == concurrent.CarriedOver
+                && sequential.Distributed == concurrent.Distributed && sequential.Creators.SequenceEqual(concurrent.Creators)
+                && sequential.Statistics == concurrent.Statistics;
+        }, iter: 500);
+    }
 }

@@ -328,4 +328,89 @@ public sealed class MonthlySplitTests
         // Every thing gets exactly 1 per reader; creator k owns the things t with t % 7 == k.
         Assert.Equal(Enumerable.Range(0, 7).Select(k => (long)readers * Enumerable.Range(0, things).Count(t => t % 7 == k)), result.Creators.Select(c => c.Amount));
     }
+
+    // Enough rows to hand many batches from one thread to the other, with repeats, self-flattrs and clicks outside the month.
+    private static IEnumerable<(string Reader, string Thing, string Creator, DateTimeOffset At)> ManyClicks(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var thing = (i * 7919) % 5000;
+            var creator = $"c{thing % 300}";
+            var reader = i % 1000 == 0 ? creator : $"reader-{(i * 104729) % 20000}";
+            var at = i % 997 == 0 ? new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero) : At(1 + (i % 30), i % 24, i % 60);
+            yield return (reader, $"t{thing}", creator, at);
+        }
+    }
+
+    [Fact]
+    public void AddClicks_ManyBatches_GivesTheSameSplitAndStatisticsAsAddClick()
+    {
+        var sequential = new MonthlySplit(October);
+        var concurrent = new MonthlySplit(October);
+        for (var r = 0; r < 20000; r += 3)
+        {
+            sequential.AddBudget($"reader-{r}", 200 + r);
+            concurrent.AddBudget($"reader-{r}", 200 + r);
+        }
+
+        foreach (var (reader, thing, creator, at) in ManyClicks(60_000))
+        {
+            sequential.AddClick(reader, thing, creator, at);
+        }
+
+        concurrent.AddClicks(feed =>
+        {
+            foreach (var (reader, thing, creator, at) in ManyClicks(60_000))
+            {
+                feed.Add(reader, thing, creator, at);
+            }
+        });
+        var expected = sequential.Compute();
+        var actual = concurrent.Compute();
+
+        Assert.Equal(60_000, actual.Statistics.ClickRows);
+        Assert.True(actual.Statistics.DuplicateClicks > 0 && actual.Statistics.SelfClicks > 0 && actual.Statistics.ClicksOutsidePeriod > 0);
+        Assert.Equal(expected.Statistics, actual.Statistics);
+        Assert.Equal((expected.Fee, expected.CarriedOver, expected.Distributed), (actual.Fee, actual.CarriedOver, actual.Distributed));
+        Assert.Equal(expected.Creators, actual.Creators);
+    }
+
+    [Fact]
+    public void AddClicks_BadRowAfterManyGoodOnes_ThrowsTheEnginesErrorAndKeepsTheRowsBeforeIt()
+    {
+        var split = new MonthlySplit(October);
+
+        var error = Assert.Throws<SplitInputException>(() => split.AddClicks(feed =>
+        {
+            foreach (var (reader, thing, creator, at) in ManyClicks(10_000))
+            {
+                feed.Add(reader, thing, creator, at);
+            }
+
+            feed.Add("ann", "t0", "someone-else", At(2)); // t0 belongs to c0
+        }));
+
+        Assert.Contains("a thing has one creator", error.Message, StringComparison.Ordinal);
+        Assert.Equal(10_001, split.Compute().Statistics.ClickRows);
+    }
+
+    [Fact]
+    public void AddClicks_ProducerFails_RethrowsItsOwnException()
+    {
+        var split = new MonthlySplit(October);
+        var failure = new IOException("the disk went away");
+
+        var thrown = Assert.Throws<IOException>(() => split.AddClicks(feed =>
+        {
+            foreach (var (reader, thing, creator, at) in ManyClicks(9_000))
+            {
+                feed.Add(reader, thing, creator, at);
+            }
+
+            throw failure;
+        }));
+
+        Assert.Same(failure, thrown);
+        Assert.Equal(9_000, split.Compute().Statistics.ClickRows);
+    }
 }
