@@ -12,6 +12,9 @@ public sealed class ClickFeed : IDisposable
     private const int BatchRows = 4096;
     private const int Batches = 8;
 
+    // Rows between the prefetch stages of a reader look-up: about a memory latency's worth of work.
+    private const int PrefetchDistance = 4;
+
     private readonly MonthlySplit _split;
     private readonly BlockingCollection<Batch> _full = new(Batches - 2);
     private readonly BlockingCollection<Batch> _empty = new(Batches);
@@ -38,7 +41,7 @@ public sealed class ClickFeed : IDisposable
             return;
         }
 
-        _batch.Add(readerId, thing, ticks);
+        _batch.Add(readerId, _split.ReaderHash(readerId), thing, ticks);
         if (_batch.Count == BatchRows)
         {
             _full.Add(_batch, _abandoned.Token);
@@ -72,11 +75,31 @@ public sealed class ClickFeed : IDisposable
     {
         foreach (var batch in _full.GetConsumingEnumerable())
         {
+            // The reader look-ups miss the cache (a month has a million readers, in no order): the hashes are known
+            // ahead, so the slot, entry and characters of the reader a few rows on are requested while this one is
+            // recorded, a stage a row.
             var start = 0;
-            for (var i = 0; i < batch.Count; i++)
+            var hashes = batch.ReaderHashes;
+            var count = batch.Count;
+            for (var i = 0; i < count; i++)
             {
+                if (i + (3 * PrefetchDistance) < count)
+                {
+                    _split.PrefetchReader(hashes[i + (3 * PrefetchDistance)], 0);
+                }
+
+                if (i + (2 * PrefetchDistance) < count)
+                {
+                    _split.PrefetchReader(hashes[i + (2 * PrefetchDistance)], 1);
+                }
+
+                if (i + PrefetchDistance < count)
+                {
+                    _split.PrefetchReader(hashes[i + PrefetchDistance], 2);
+                }
+
                 var end = batch.ReaderEnds[i];
-                _split.RecordPair(batch.Chars.AsSpan(start, end - start), batch.Things[i], batch.Ticks[i]);
+                _split.RecordPair(batch.Chars.AsSpan(start, end - start), hashes[i], batch.Things[i], batch.Ticks[i]);
                 start = end;
             }
 
@@ -89,12 +112,13 @@ public sealed class ClickFeed : IDisposable
     {
         public char[] Chars = new char[BatchRows * 16];
         public readonly int[] ReaderEnds = new int[BatchRows];
+        public readonly int[] ReaderHashes = new int[BatchRows];
         public readonly int[] Things = new int[BatchRows];
         public readonly long[] Ticks = new long[BatchRows];
         public int Count;
         private int _length;
 
-        public void Add(ReadOnlySpan<char> readerId, int thing, long ticks)
+        public void Add(ReadOnlySpan<char> readerId, int readerHash, int thing, long ticks)
         {
             if (_length + readerId.Length > Chars.Length)
             {
@@ -104,6 +128,7 @@ public sealed class ClickFeed : IDisposable
             readerId.CopyTo(Chars.AsSpan(_length));
             _length += readerId.Length;
             ReaderEnds[Count] = _length;
+            ReaderHashes[Count] = readerHash;
             Things[Count] = thing;
             Ticks[Count] = ticks;
             Count++;

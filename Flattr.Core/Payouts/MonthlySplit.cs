@@ -323,9 +323,15 @@ public sealed class MonthlySplit
     }
 
     // The reader's look-up and the (reader, thing) pair: the part of a click that touches the reader tables.
-    internal void RecordPair(ReadOnlySpan<char> readerId, int thing, long ticks)
+    internal void RecordPair(ReadOnlySpan<char> readerId, int thing, long ticks) => RecordPair(readerId, _readers.Hash(readerId), thing, ticks);
+
+    internal int ReaderHash(ReadOnlySpan<char> readerId) => _readers.Hash(readerId);
+
+    internal void PrefetchReader(int hash, int stage) => _readers.Prefetch(hash, stage);
+
+    internal void RecordPair(ReadOnlySpan<char> readerId, int readerHash, int thing, long ticks)
     {
-        var reader = InternReader(readerId);
+        var reader = InternReader(readerId, readerHash);
         // Reader index + 1 keeps every key non-zero, which the table uses to mark an empty slot.
         var key = ((long)(reader + 1) << 32) | (uint)thing;
         if (!_pairs.AddOrKeepMinimum(key, ticks))
@@ -334,9 +340,11 @@ public sealed class MonthlySplit
         }
     }
 
-    private int InternReader(ReadOnlySpan<char> readerId)
+    private int InternReader(ReadOnlySpan<char> readerId) => InternReader(readerId, _readers.Hash(readerId));
+
+    private int InternReader(ReadOnlySpan<char> readerId, int hash)
     {
-        var reader = _readers.Intern(readerId, out var added);
+        var reader = _readers.Intern(readerId, hash, out var added);
         if (added)
         {
             _budgets.Add(NoBudget);
