@@ -58,9 +58,10 @@ public sealed class ClickFeed : IDisposable
         _abandoned.Dispose();
     }
 
+    /// <summary>Hands over the rows of the last, partial batch (also when the producer failed: the rows before the failure count).</summary>
     internal void Flush()
     {
-        if (_batch.Count > 0)
+        if (_batch.Count > 0 && !_abandoned.IsCancellationRequested)
         {
             _full.Add(_batch, _abandoned.Token);
         }

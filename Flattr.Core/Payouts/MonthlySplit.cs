@@ -127,10 +127,10 @@ public sealed class MonthlySplit
                 try
                 {
                     produce(feed);
-                    feed.Flush();
                 }
                 finally
                 {
+                    feed.Flush();
                     feed.Complete();
                 }
             },

@@ -390,8 +390,16 @@ public sealed class MonthlySplitTests
             feed.Add("ann", "t0", "someone-else", At(2)); // t0 belongs to c0
         }));
 
+        var before = new MonthlySplit(October);
+        foreach (var (reader, thing, creator, at) in ManyClicks(10_000))
+        {
+            before.AddClick(reader, thing, creator, at);
+        }
+
         Assert.Contains("a thing has one creator", error.Message, StringComparison.Ordinal);
-        Assert.Equal(10_001, split.Compute().Statistics.ClickRows);
+        var statistics = split.Compute().Statistics;
+        Assert.Equal(10_001, statistics.ClickRows);
+        Assert.Equal(before.Compute().Statistics.CountedClicks, statistics.CountedClicks); // the last, partial batch too
     }
 
     [Fact]
@@ -411,6 +419,8 @@ public sealed class MonthlySplitTests
         }));
 
         Assert.Same(failure, thrown);
-        Assert.Equal(9_000, split.Compute().Statistics.ClickRows);
+        var statistics = split.Compute().Statistics;
+        Assert.Equal(9_000, statistics.ClickRows);
+        Assert.True(statistics.CountedClicks > 8_000, $"only {statistics.CountedClicks} of the rows before the failure were recorded");
     }
 }
