@@ -87,6 +87,9 @@ public sealed class PayoutRunService(
         });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        var seconds = time.GetElapsedTime(started).TotalSeconds;
+        var periodText = period.ToString();
+        Log.PayoutRunCreated(logger, run.Id, periodText, frozen, seconds);
         return (run, false);
     }
 
