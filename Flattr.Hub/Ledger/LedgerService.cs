@@ -20,17 +20,7 @@ public sealed class LedgerService(HubDbContext db, TimeProvider time, IOptions<H
             throw new InvalidOperationException($"Ledger transaction {reference} is not balanced: {string.Join(", ", entries.Select(e => $"{e.Account} {e.Amount}"))}.");
         }
 
-        var transaction = new LedgerTransaction
-        {
-            Kind = kind,
-            Reference = reference,
-            Actor = actor,
-            Description = description,
-            At = time.GetUtcNow(),
-            Entries = [.. entries.Select(e => new LedgerEntry { Account = e.Account, Amount = e.Amount, Currency = Currency })],
-        };
-        db.LedgerTransactions.Add(transaction);
-        return transaction;
+        return Add(kind, reference, actor, description, entries);
     }
 
     /// <summary>
@@ -48,16 +38,7 @@ public sealed class LedgerService(HubDbContext db, TimeProvider time, IOptions<H
             throw new InvalidOperationException($"Ledger transaction {reference} has an entry of zero.");
         }
 
-        var transaction = new LedgerTransaction
-        {
-            Kind = kind,
-            Reference = reference,
-            Actor = actor,
-            Description = description,
-            At = time.GetUtcNow(),
-            Entries = [.. entries.Select(e => new LedgerEntry { Account = e.Account, Amount = e.Amount, Currency = Currency })],
-        };
-        db.LedgerTransactions.Add(transaction);
+        var transaction = Add(kind, reference, actor, description, entries);
         await db.SaveChangesAsync(cancellationToken);
         await addEntriesAsync(transaction.Id, Currency);
 
@@ -70,6 +51,21 @@ public sealed class LedgerService(HubDbContext db, TimeProvider time, IOptions<H
             throw new InvalidOperationException($"Ledger transaction {reference} is not balanced: {count} entries summing to {sum}; nothing was booked.");
         }
 
+        return transaction;
+    }
+
+    private LedgerTransaction Add(string kind, string reference, string actor, string? description, (string Account, long Amount)[] entries)
+    {
+        var transaction = new LedgerTransaction
+        {
+            Kind = kind,
+            Reference = reference,
+            Actor = actor,
+            Description = description,
+            At = time.GetUtcNow(),
+            Entries = [.. entries.Select(e => new LedgerEntry { Account = e.Account, Amount = e.Amount, Currency = Currency })],
+        };
+        db.LedgerTransactions.Add(transaction);
         return transaction;
     }
 

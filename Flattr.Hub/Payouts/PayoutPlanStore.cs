@@ -15,7 +15,7 @@ namespace Flattr.Hub.Payouts;
 internal readonly record struct ReaderOutcome(string ReaderId, long Fee, long Distributed, long CarriedOver);
 
 /// <summary>The sums of a run's reader rows as stored, and how many rows do not conserve their own budget.</summary>
-internal readonly record struct ReaderTotals(long Rows, long Budget, long Fee, long Distributed, long CarriedOver, long Unbalanced);
+internal readonly record struct ReaderTotals(long Budget, long Fee, long Distributed, long CarriedOver, long Unbalanced);
 
 /// <summary>
 /// The payout plan's per-reader work in set-based SQL on the context's connection, so that a month of a million readers
@@ -62,7 +62,7 @@ internal static class PayoutPlanStore
         """;
 
     private const string TotalsSql = """
-        SELECT COUNT(*), COALESCE(SUM("Budget"), 0), COALESCE(SUM("Fee"), 0), COALESCE(SUM("Distributed"), 0), COALESCE(SUM("CarriedOver"), 0),
+        SELECT COALESCE(SUM("Budget"), 0), COALESCE(SUM("Fee"), 0), COALESCE(SUM("Distributed"), 0), COALESCE(SUM("CarriedOver"), 0),
                COALESCE(SUM(CASE WHEN "Budget" <> "Fee" + "Distributed" + "CarriedOver" THEN 1 ELSE 0 END), 0)
         FROM "PayoutRunReaders" WHERE "RunId" = @run
         """;
@@ -162,7 +162,7 @@ internal static class PayoutPlanStore
         command.AddParameter("@run", StoredValues.Guid(runId, db.Database.IsSqlite()));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new ReaderTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+        return new ReaderTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 
     // SQLite runs in process and updates in place: reset every row that is not in its unsplit state, then one prepared
