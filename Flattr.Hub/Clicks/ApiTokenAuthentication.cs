@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Flattr.Hub.Accounts;
-using Flattr.Hub.Infrastructure.Database;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ internal sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    HubDbContext db,
+    ClickPathQueries queries,
     ClickWriter writer) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -48,7 +47,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var hash = ApiTokens.Hash(token);
-        var found = await ClickPathQueries.FindTokenAsync(db, hash, Context.RequestAborted);
+        var found = await queries.FindTokenAsync(hash, Context.RequestAborted);
         var now = TimeProvider.GetUtcNow();
         if (found is null)
         {

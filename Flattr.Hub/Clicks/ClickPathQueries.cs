@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Flattr.Hub.Infrastructure.Database;
-using Microsoft.EntityFrameworkCore;
 
 namespace Flattr.Hub.Clicks;
 
@@ -31,13 +31,22 @@ internal sealed record ClickCheck(
 
 /// <summary>
 /// The two reads every click makes (the API token, then the thing with the reader's budget and an earlier click), in
-/// plain SQL on the context's connection. They are the hottest statements of the Hub: a burst of clicks runs them
-/// thousands of times a second, and going through LINQ cost about 150-250 µs of CPU each on the reference machine
-/// (expression caching, the query pipeline, materialisation) against a few tens for the statement itself; see
-/// docs/performance.md. The tests of the click path run them on SQLite and PostgreSQL.
+/// plain SQL on connections of their own that stay open with both statements prepared. They are the hottest statements
+/// of the Hub: a burst of clicks runs them thousands of times a second. Through LINQ they cost about 150-250 µs of CPU
+/// each on the reference machine; through the context's connection still about a hundred, most of it opening and
+/// closing that connection (EF Core registers its SQLite functions on every open) and SQLite parsing and planning the
+/// statement again; see docs/performance.md. A session (a connection and its two commands) serves one read at a time;
+/// a few stay idle between reads, more are opened under a burst and closed again. A session whose read failed is
+/// closed, never reused. The tests of the click path run these reads on SQLite and PostgreSQL.
 /// </summary>
-internal static class ClickPathQueries
+public sealed class ClickPathQueries : IAsyncDisposable
 {
+    /// <summary>The PostgreSQL application name of the sessions' connections.</summary>
+    public const string ApplicationName = "Flattr.Hub click path";
+
+    /// <summary>The most sessions kept open between reads.</summary>
+    public const int MaxIdle = 16;
+
     // The table and column names are EF Core's defaults for the model (HubDbContext), the same on both databases.
     private const string TokenSql =
         """
@@ -57,68 +66,157 @@ internal static class ClickPathQueries
         WHERE t."Id" = @thing
         """;
 
-    /// <summary>The token whose SHA-256 (lower-case hex) is <paramref name="hash"/>, or null.</summary>
-    public static async Task<ApiTokenRow?> FindTokenAsync(HubDbContext db, string hash, CancellationToken cancellationToken)
+    private readonly HubConnection _database;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<Session> _idle = new();
+    private int _idleCount;
+    private volatile bool _disposed;
+
+    internal ClickPathQueries(HubConnection database, ILogger<ClickPathQueries> logger)
     {
-        var sqlite = db.Database.IsSqlite();
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        _database = database.For(ApplicationName);
+        _logger = logger;
+    }
+
+    /// <summary>The token whose SHA-256 (lower-case hex) is <paramref name="hash"/>, or null.</summary>
+    internal Task<ApiTokenRow?> FindTokenAsync(string hash, CancellationToken cancellationToken) =>
+        ReadAsync(hash, static async (session, hash, sqlite, cancellationToken) =>
+        {
+            session.Hash.Value = hash;
+            await using var reader = await session.Token.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new ApiTokenRow(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    Instant(reader, 2, sqlite),
+                    Instant(reader, 3, sqlite),
+                    Instant(reader, 4, sqlite))
+                : null;
+        }, cancellationToken);
+
+    /// <summary>Thing <paramref name="thingId"/> with what a flattr by <paramref name="readerId"/> in period <paramref name="period"/> depends on, or null when there is no such thing.</summary>
+    internal Task<ClickCheck?> CheckAsync(long thingId, string readerId, int period, CancellationToken cancellationToken) =>
+        ReadAsync((thingId, readerId, period), static async (session, key, sqlite, cancellationToken) =>
+        {
+            session.Thing.Value = key.thingId;
+            session.Reader.Value = key.readerId;
+            session.Period.Value = key.period;
+            await using var reader = await session.Check.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new ClickCheck(
+                    reader.GetString(0),
+                    reader.GetInt64(1),
+                    Instant(reader, 2, sqlite),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    Instant(reader, 4, sqlite),
+                    reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                    Instant(reader, 6, sqlite))
+                : null;
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> on an idle session, or a new one; a session that fails is closed, never reused.</summary>
+    private async Task<T?> ReadAsync<TState, T>(
+        TState state, Func<Session, TState, bool, CancellationToken, Task<T?>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_idle.TryDequeue(out var idle))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            try
+            {
+                var result = await read(idle, state, _database.IsSqlite, cancellationToken);
+                await ReturnAsync(idle);
+                return result;
+            }
+            catch (DbException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // An idle connection can have been closed under it (PostgreSQL restarted, a proxy's idle timeout). The
+                // read changes nothing, so it is safe to repeat once on a new connection; a real fault fails again there.
+                Log.ClickPathSessionFailed(_logger, e);
+                await idle.DisposeAsync();
+            }
+            catch
+            {
+                await idle.DisposeAsync();
+                throw;
+            }
+        }
+
+        var session = await OpenAsync(cancellationToken);
         try
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = TokenSql;
-            command.AddParameter("@hash", hash);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            return new ApiTokenRow(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                Instant(reader, 2, sqlite),
-                Instant(reader, 3, sqlite),
-                Instant(reader, 4, sqlite));
+            var result = await read(session, state, _database.IsSqlite, cancellationToken);
+            await ReturnAsync(session);
+            return result;
         }
-        finally
+        catch
         {
-            await db.Database.CloseConnectionAsync();
+            await session.DisposeAsync();
+            throw;
         }
     }
 
-    /// <summary>Thing <paramref name="thingId"/> with what a flattr by <paramref name="readerId"/> in period <paramref name="period"/> depends on, or null when there is no such thing.</summary>
-    public static async Task<ClickCheck?> CheckAsync(HubDbContext db, long thingId, string readerId, int period, CancellationToken cancellationToken)
+    /// <summary>Closes the idle sessions; sessions in use are closed when their read ends.</summary>
+    public async ValueTask DisposeAsync()
     {
-        var sqlite = db.Database.IsSqlite();
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        _disposed = true;
+        while (_idle.TryDequeue(out var session))
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    private async Task<Session> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = _database.Create();
         try
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = CheckSql;
-            command.AddParameter("@thing", thingId);
-            command.AddParameter("@reader", readerId);
-            command.AddParameter("@period", period);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            return new ClickCheck(
-                reader.GetString(0),
-                reader.GetInt64(1),
-                Instant(reader, 2, sqlite),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                Instant(reader, 4, sqlite),
-                reader.IsDBNull(5) ? null : reader.GetInt64(5),
-                Instant(reader, 6, sqlite));
+            await connection.OpenAsync(cancellationToken);
+            var token = connection.CreateCommand();
+            token.CommandText = TokenSql;
+            var hash = token.AddParameter("@hash", string.Empty);
+            var check = connection.CreateCommand();
+            check.CommandText = CheckSql;
+            var thing = check.AddParameter("@thing", 0L);
+            var reader = check.AddParameter("@reader", string.Empty);
+            var period = check.AddParameter("@period", 0);
+            // Parsed and planned once for the life of the connection (on PostgreSQL, prepared on the server).
+            await token.PrepareAsync(cancellationToken);
+            await check.PrepareAsync(cancellationToken);
+            return new Session(connection, token, hash, check, thing, reader, period);
         }
-        finally
+        catch
         {
-            await db.Database.CloseConnectionAsync();
+            await connection.DisposeAsync();
+            throw;
         }
+    }
+
+    private async ValueTask ReturnAsync(Session session)
+    {
+        if (!_disposed && Interlocked.Increment(ref _idleCount) <= MaxIdle)
+        {
+            _idle.Enqueue(session);
+            return;
+        }
+
+        Interlocked.Decrement(ref _idleCount);
+        await session.DisposeAsync();
     }
 
     private static DateTimeOffset? Instant(DbDataReader reader, int ordinal, bool sqlite) =>
         reader.IsDBNull(ordinal) ? null : StoredValues.ReadInstant(reader, ordinal, sqlite);
+
+    private sealed record Session(
+        DbConnection Connection, DbCommand Token, DbParameter Hash, DbCommand Check, DbParameter Thing, DbParameter Reader, DbParameter Period)
+        : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Token.DisposeAsync();
+            await Check.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 }

@@ -39,7 +39,7 @@ public sealed record ClickResult(ClickOutcome Outcome, long ThingId, string? Thi
 /// One look-up answers every check (the thing, its creator and installation, the reader's budget, an earlier click);
 /// a new click then goes to the <see cref="ClickWriter"/>, which commits it with the other clicks of the moment.
 /// </summary>
-public sealed class ClickRecorder(HubDbContext db, ClickWriter writer, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
+public sealed class ClickRecorder(HubDbContext db, ClickPathQueries queries, ClickWriter writer, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
 {
     /// <summary>Records a flattr of thing <paramref name="thingId"/> by <paramref name="readerId"/> in the current period.</summary>
     /// <param name="readerId">The reader's account id.</param>
@@ -53,7 +53,7 @@ public sealed class ClickRecorder(HubDbContext db, ClickWriter writer, TimeProvi
         var period = Period.Containing(now);
         var periodKey = Click.PeriodKey(period);
 
-        var thing = await ClickPathQueries.CheckAsync(db, thingId, readerId, periodKey, cancellationToken);
+        var thing = await queries.CheckAsync(thingId, readerId, periodKey, cancellationToken);
         if (thing is null || thing.RetiredAt is not null || thing.InstallationDisabledAt is not null)
         {
             return Refuse(ClickOutcome.UnknownThing, null);

@@ -12,6 +12,9 @@ public static class FlattringExtensions
     {
         services.AddScoped<ClickRecorder>();
         services.AddSingleton<ClickWriter>();
+        // The constructor is internal: the configured database (HubConnection) is the Hub's own business.
+        services.AddSingleton(sp => new ClickPathQueries(
+            sp.GetRequiredService<Infrastructure.Database.HubConnection>(), sp.GetRequiredService<ILogger<ClickPathQueries>>()));
         services.AddScoped<ButtonLinks>();
         services.AddScoped<CreatorClaims>();
         services.AddAuthentication()

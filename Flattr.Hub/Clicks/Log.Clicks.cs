@@ -27,6 +27,10 @@ internal static partial class Log
         Message = "Could not record when API tokens were last used")]
     public static partial void TokenTouchFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 206, EventName = "ClickPathSessionFailed", Level = LogLevel.Warning,
+        Message = "A read of the click path failed on a connection kept open between reads; repeating it once on a new connection")]
+    public static partial void ClickPathSessionFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 210, EventName = "FlattrLinkRefused", Level = LogLevel.Warning,
         Message = "Refused a button link for installation {InstallationId}: {Reason}")]
     public static partial void FlattrLinkRefused(ILogger logger, string? installationId, string reason);

@@ -36,6 +36,7 @@ internal static class DatabaseServiceCollectionExtensions
 
             var npgsql = postgres.ToString();
             services.AddDbContextPool<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(npgsql));
+            services.AddSingleton(new HubConnection(IsSqlite: false, npgsql));
         }
         else
         {
@@ -48,6 +49,7 @@ internal static class DatabaseServiceCollectionExtensions
 
             var sqlite = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true }.ToString();
             services.AddDbContextPool<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(sqlite));
+            services.AddSingleton(new HubConnection(IsSqlite: true, sqlite));
         }
 
         services.AddScoped<DatabaseInitializer>();

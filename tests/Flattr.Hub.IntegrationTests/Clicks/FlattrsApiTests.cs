@@ -16,7 +16,7 @@ public abstract class FlattrsApiTests(FlattringFixture hub)
         Assert.Equal((int)status, json.RootElement.GetProperty("status").GetInt32());
     }
 
-    private async Task<(TestReader Reader, string Token, long ThingId)> ArrangeAsync(long budget = 500)
+    protected async Task<(TestReader Reader, string Token, long ThingId)> ArrangeAsync(long budget = 500)
     {
         var site = await hub.AddInstallationAsync();
         var thing = await hub.PutThingAsync(site, "post-" + Guid.NewGuid().ToString("N")[..8]);
@@ -25,7 +25,7 @@ public abstract class FlattrsApiTests(FlattringFixture hub)
         return (reader, token, long.Parse(thing.Id, CultureInfo.InvariantCulture));
     }
 
-    private Task<List<Flattr.Hub.Clicks.Click>> ClicksAsync(string readerId) =>
+    protected Task<List<Flattr.Hub.Clicks.Click>> ClicksAsync(string readerId) =>
         hub.WithDbAsync(db => db.Clicks.AsNoTracking().Where(c => c.ReaderId == readerId).ToListAsync());
 
     [Fact]
@@ -278,4 +278,29 @@ public abstract class FlattrsApiTests(FlattringFixture hub)
 
 public sealed class FlattrsApiSqliteTests(FlattringSqliteFixture hub) : FlattrsApiTests(hub), IClassFixture<FlattringSqliteFixture>;
 
-public sealed class FlattrsApiPostgresTests(FlattringPostgresFixture hub) : FlattrsApiTests(hub), IClassFixture<FlattringPostgresFixture>;
+public sealed class FlattrsApiPostgresTests(FlattringPostgresFixture hub) : FlattrsApiTests(hub), IClassFixture<FlattringPostgresFixture>
+{
+    [Fact]
+    public async Task PostFlattr_AfterPostgresDroppedTheClickPathsOpenConnections_IsStill201()
+    {
+        var (firstReader, firstToken, firstThing) = await ArrangeAsync();
+        var (secondReader, secondToken, secondThing) = await ArrangeAsync();
+        Assert.Equal(HttpStatusCode.Created, (await hub.PostFlattrAsync(firstToken, firstThing)).StatusCode);
+
+        // What a restart of PostgreSQL, or a proxy closing idle connections, does to the sessions kept open between reads.
+        var dropped = await hub.WithDbAsync(db => db.Database.SqlQuery<int>(
+            $"""
+            WITH sessions AS MATERIALIZED (
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND application_name = {Flattr.Hub.Clicks.ClickPathQueries.ApplicationName})
+            SELECT count(*)::int AS "Value" FROM sessions WHERE pg_terminate_backend(pid)
+            """).SingleAsync());
+        var response = await hub.PostFlattrAsync(secondToken, secondThing);
+
+        Assert.True(dropped > 0, "The click path kept no connection open to drop.");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Single(await ClicksAsync(firstReader.Id));
+        Assert.Single(await ClicksAsync(secondReader.Id));
+    }
+}

@@ -140,3 +140,28 @@ public sealed class ConfigurationValidationTests
         Assert.Contains("ConnectionStrings__Hub", error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>OpenTelemetry collects only what it can export.</summary>
+public sealed class TelemetryConfigurationTests
+{
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("http://127.0.0.1:4317", true)]
+    public async Task Build_CollectsTracesAndMetricsOnlyWhenAnOtlpEndpointIsSet(string? endpoint, bool collected)
+    {
+        var folder = Directory.CreateTempSubdirectory("flattr-telemetry-");
+        try
+        {
+            string[] args = ["--Hub:DataDirectory", folder.FullName];
+            await using var app = HubApplication.Build(endpoint is null ? args : [.. args, "--OTEL_EXPORTER_OTLP_ENDPOINT", endpoint]);
+
+            Assert.Equal(collected, app.Services.GetService<OpenTelemetry.Trace.TracerProvider>() is not null);
+            Assert.Equal(collected, app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+}
