@@ -179,12 +179,15 @@ for provider in $providers; do
     "$(printf '%.0f clicks/s (%.1f%% of live), p50 %s p99 %s' "$max" "$(awk -v a="$max" -v b="$live" 'BEGIN {print 100*a/b}')" \
       "$(wrk_pct "$data/wrk-clicks.txt" 50%)" "$(wrk_pct "$data/wrk-clicks.txt" 99%)")" ">= 5000 clicks/s"
 
-  rate=$(awk -v m="$max" 'BEGIN {r = int(m * 0.8); print (r < 1 ? 1 : r)}')
+  # The target's latency is asked at 80% of the target's 5,000 clicks/s; a Hub that does not reach 5,000 here is
+  # measured at 80% of its own maximum instead (at 4,000/s it would only show its queue growing).
+  rate=$(awk -v m="$max" 'BEGIN {t = (m < 5000 ? m : 5000); r = int(t * 0.8); print (r < 1 ? 1 : r)}')
+  rate_of=$(awk -v m="$max" 'BEGIN {print (m < 5000 ? "80% of max" : "80% of 5000")}')
   dotnet "$tool_dll" click-rate --url "$hub_url" --tokens "$data/tokens.txt" --things "$FLATTR_PERF_THINGS" \
     --rate "$rate" --duration "$duration" --warmup "$(( warmup < 3 ? warmup : 3 ))" --connections "$connections" --offset $(( 2 * segment )) > "$data/rate.txt" || { cat "$data/rate.txt"; fail "$provider click-rate"; }
   cat "$data/rate.txt"
   created=$(( created + $(sed -n 's/.*created \([0-9]*\),.*/\1/p' "$data/rate.txt") ))
-  figure "$provider POST /api/v1/flattrs at 80% ($rate/s), open loop" \
+  figure "$provider POST /api/v1/flattrs at $rate_of ($rate/s), open loop" \
     "$(sed -n 's/.*p50 \([0-9.]*\) ms, p90 \([0-9.]*\) ms, p99 \([0-9.]*\) ms.*/p50 \1 p90 \2 p99 \3 ms/p' "$data/rate.txt")" "p99 < 50 ms"
 
   stored=$(dotnet "$tool_dll" count-clicks "${db[@]}")
