@@ -35,17 +35,19 @@ internal sealed record ClickCheck(
 /// of the Hub: a burst of clicks runs them thousands of times a second. Through LINQ they cost about 150-250 µs of CPU
 /// each on the reference machine; through the context's connection still about a hundred, most of it opening and
 /// closing that connection (EF Core registers its SQLite functions on every open) and SQLite parsing and planning the
-/// statement again; see docs/performance.md. A session (a connection and its two commands) serves one read at a time;
-/// a few stay idle between reads, more are opened under a burst and closed again. A session whose read failed is
-/// closed, never reused. The tests of the click path run these reads on SQLite and PostgreSQL.
+/// statement again; see docs/performance.md. A session (a connection and its two commands) serves one read at a time.
+/// At most <see cref="MaxSessions"/> are open; under a burst, reads wait their turn for one rather than open more
+/// (more connections would not make two cores read faster, and opening and closing them under load cost PostgreSQL a
+/// session reset each time). A session whose read failed is closed, never reused. The tests of the click path run
+/// these reads on SQLite and PostgreSQL.
 /// </summary>
 public sealed class ClickPathQueries : IAsyncDisposable
 {
     /// <summary>The PostgreSQL application name of the sessions' connections.</summary>
     public const string ApplicationName = "Flattr.Hub click path";
 
-    /// <summary>The most sessions kept open between reads.</summary>
-    public const int MaxIdle = 16;
+    /// <summary>The most sessions open at once, each one connection to the database.</summary>
+    public const int MaxSessions = 16;
 
     // The table and column names are EF Core's defaults for the model (HubDbContext), the same on both databases.
     private const string TokenSql =
@@ -69,7 +71,7 @@ public sealed class ClickPathQueries : IAsyncDisposable
     private readonly HubConnection _database;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<Session> _idle = new();
-    private int _idleCount;
+    private readonly SemaphoreSlim _turns = new(MaxSessions, MaxSessions);
     private volatile bool _disposed;
 
     internal ClickPathQueries(HubConnection database, ILogger<ClickPathQueries> logger)
@@ -120,47 +122,60 @@ public sealed class ClickPathQueries : IAsyncDisposable
         where T : class
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_idle.TryDequeue(out var idle))
+        await _turns.WaitAsync(cancellationToken);
+        try
         {
-            Interlocked.Decrement(ref _idleCount);
+            if (_idle.TryDequeue(out var idle))
+            {
+                try
+                {
+                    var result = await read(idle, state, _database.IsSqlite, cancellationToken);
+                    await ReturnAsync(idle);
+                    return result;
+                }
+                catch (DbException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // An idle connection can have been closed under it (PostgreSQL restarted, a proxy's idle timeout). The
+                    // read changes nothing, so it is safe to repeat once on a new connection; a real fault fails again there.
+                    Log.ClickPathSessionFailed(_logger, e);
+                    await idle.DisposeAsync();
+                }
+                catch
+                {
+                    await idle.DisposeAsync();
+                    throw;
+                }
+            }
+
+            var session = await OpenAsync(cancellationToken);
             try
             {
-                var result = await read(idle, state, _database.IsSqlite, cancellationToken);
-                await ReturnAsync(idle);
+                var result = await read(session, state, _database.IsSqlite, cancellationToken);
+                await ReturnAsync(session);
                 return result;
-            }
-            catch (DbException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                // An idle connection can have been closed under it (PostgreSQL restarted, a proxy's idle timeout). The
-                // read changes nothing, so it is safe to repeat once on a new connection; a real fault fails again there.
-                Log.ClickPathSessionFailed(_logger, e);
-                await idle.DisposeAsync();
             }
             catch
             {
-                await idle.DisposeAsync();
+                await session.DisposeAsync();
                 throw;
             }
         }
-
-        var session = await OpenAsync(cancellationToken);
-        try
+        finally
         {
-            var result = await read(session, state, _database.IsSqlite, cancellationToken);
-            await ReturnAsync(session);
-            return result;
-        }
-        catch
-        {
-            await session.DisposeAsync();
-            throw;
+            _turns.Release();
         }
     }
 
-    /// <summary>Closes the idle sessions; sessions in use are closed when their read ends.</summary>
+    /// <summary>Closes every session, after the reads in progress (if any) have ended.</summary>
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        for (var i = 0; i < MaxSessions; i++)
+        {
+            // Holding every turn means no read is running; a read stuck past this has its session closed when it ends.
+            await _turns.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
         while (_idle.TryDequeue(out var session))
         {
             await session.DisposeAsync();
@@ -195,14 +210,14 @@ public sealed class ClickPathQueries : IAsyncDisposable
 
     private async ValueTask ReturnAsync(Session session)
     {
-        if (!_disposed && Interlocked.Increment(ref _idleCount) <= MaxIdle)
+        if (_disposed)
         {
-            _idle.Enqueue(session);
+            await session.DisposeAsync();
             return;
         }
 
-        Interlocked.Decrement(ref _idleCount);
-        await session.DisposeAsync();
+        // Never more than MaxSessions: a session is only opened by a read that holds one of the MaxSessions turns.
+        _idle.Enqueue(session);
     }
 
     private static DateTimeOffset? Instant(DbDataReader reader, int ordinal, bool sqlite) =>

@@ -11,8 +11,9 @@ public static class FlattringExtensions
     public static IServiceCollection AddFlattring(this IServiceCollection services)
     {
         services.AddScoped<ClickRecorder>();
-        services.AddSingleton<ClickWriter>();
-        // The constructor is internal: the configured database (HubConnection) is the Hub's own business.
+        // The constructors are internal: the configured database (HubConnection) is the Hub's own business.
+        services.AddSingleton(sp => new ClickWriter(
+            sp.GetRequiredService<Infrastructure.Database.HubConnection>(), sp.GetRequiredService<ILogger<ClickWriter>>()));
         services.AddSingleton(sp => new ClickPathQueries(
             sp.GetRequiredService<Infrastructure.Database.HubConnection>(), sp.GetRequiredService<ILogger<ClickPathQueries>>()));
         services.AddScoped<ButtonLinks>();
