@@ -23,9 +23,15 @@ public enum ClickOutcome
 
     /// <summary>The reader has no monthly budget, so a flattr would give nothing.</summary>
     NoBudget,
+
+    /// <summary>The API token the flattr came with has been revoked (or is no longer the reader's).</summary>
+    TokenRevoked,
+
+    /// <summary>The reader's account is locked; its API tokens do not flattr.</summary>
+    AccountLocked,
 }
 
-/// <summary>The result of <see cref="ClickRecorder.RecordAsync"/>.</summary>
+/// <summary>The result of <see cref="ClickRecorder.RecordAsync(string, long, string, long?, CancellationToken)"/>.</summary>
 /// <param name="Outcome">What happened.</param>
 /// <param name="ThingId">The Hub's thing id.</param>
 /// <param name="ThingUrl">The thing's stored address, when the thing is known; readers are sent back there.</param>
@@ -36,7 +42,8 @@ public sealed record ClickResult(ClickOutcome Outcome, long ThingId, string? Thi
 /// <summary>
 /// Records flattrs for the button page and the reader API alike. A reader flattrs a thing at most once per period; the
 /// UNIQUE index on (reader, thing, period) decides that, so any number of Hub processes agree without shared state.
-/// One look-up answers every check (the thing, its creator and installation, the reader's budget, an earlier click);
+/// One look-up answers every check (the thing, its creator and installation, the reader's budget and lock, the API
+/// token's validity, an earlier click);
 /// a new click then goes to the <see cref="ClickWriter"/>, which commits it with the other clicks of the moment.
 /// </summary>
 public sealed class ClickRecorder(HubDbContext db, ClickPathQueries queries, ClickWriter writer, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
@@ -46,15 +53,38 @@ public sealed class ClickRecorder(HubDbContext db, ClickPathQueries queries, Cli
     /// <param name="thingId">The Hub's thing id.</param>
     /// <param name="channel">Where the click came from (<c>button</c>, <c>api</c>), for logs and metrics.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async Task<ClickResult> RecordAsync(string readerId, long thingId, string channel, CancellationToken cancellationToken)
+    public Task<ClickResult> RecordAsync(string readerId, long thingId, string channel, CancellationToken cancellationToken) =>
+        RecordAsync(readerId, thingId, channel, apiTokenId: null, cancellationToken);
+
+    /// <summary>
+    /// Records a flattr of thing <paramref name="thingId"/> by <paramref name="readerId"/> in the current period, made
+    /// with API token <paramref name="apiTokenId"/>: in the same read as every other check, the token must still be the
+    /// reader's and not revoked, and the reader's account not locked.
+    /// </summary>
+    /// <param name="readerId">The reader's account id.</param>
+    /// <param name="thingId">The Hub's thing id.</param>
+    /// <param name="channel">Where the click came from (<c>button</c>, <c>api</c>), for logs and metrics.</param>
+    /// <param name="apiTokenId">The API token's id, or null for a flattr without one (the button page).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<ClickResult> RecordAsync(string readerId, long thingId, string channel, long? apiTokenId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(readerId);
         var now = time.GetUtcNow();
         var period = Period.Containing(now);
         var periodKey = Click.PeriodKey(period);
 
-        var thing = await queries.CheckAsync(thingId, readerId, periodKey, cancellationToken);
-        if (thing is null || thing.RetiredAt is not null || thing.InstallationDisabledAt is not null)
+        var thing = await queries.CheckAsync(thingId, readerId, periodKey, apiTokenId ?? 0, cancellationToken);
+        if (apiTokenId is not null && !thing.TokenValid)
+        {
+            return Refuse(ClickOutcome.TokenRevoked, null);
+        }
+
+        if (apiTokenId is not null && thing.LockoutEnd is { } lockoutEnd && lockoutEnd > now)
+        {
+            return Refuse(ClickOutcome.AccountLocked, null);
+        }
+
+        if (thing.Url is null || thing.RetiredAt is not null || thing.InstallationDisabledAt is not null)
         {
             return Refuse(ClickOutcome.UnknownThing, null);
         }

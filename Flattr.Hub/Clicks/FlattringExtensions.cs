@@ -16,6 +16,7 @@ public static class FlattringExtensions
             sp.GetRequiredService<Infrastructure.Database.HubConnection>(), sp.GetRequiredService<ILogger<ClickWriter>>()));
         services.AddSingleton(sp => new ClickPathQueries(
             sp.GetRequiredService<Infrastructure.Database.HubConnection>(), sp.GetRequiredService<ILogger<ClickPathQueries>>()));
+        services.AddSingleton<ApiTokenCache>();
         services.AddScoped<ButtonLinks>();
         services.AddScoped<CreatorClaims>();
         services.AddAuthentication()

@@ -64,6 +64,7 @@ public static class FlattrsEndpoints
 
         api.MapPost("/flattrs", PostFlattr)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName)
+            .WithMetadata(ApiTokenRecheckedByEndpoint.Instance)
             .Accepts<FlattrRequest>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithName("PostFlattr").WithSummary("Flattr a thing as the token's reader, once per period");
@@ -111,9 +112,14 @@ public static class FlattrsEndpoints
             return NoSuchThing(request.Thing);
         }
 
-        var result = await recorder.RecordAsync(readerId, thingId, "api", cancellationToken);
+        var tokenId = long.Parse(
+            http.User.FindFirstValue(ApiTokenAuthenticationHandler.TokenIdClaim) ?? throw new InvalidOperationException("The API token principal has no token id."),
+            CultureInfo.InvariantCulture);
+        var result = await recorder.RecordAsync(readerId, thingId, "api", tokenId, cancellationToken);
         return result.Outcome switch
         {
+            ClickOutcome.TokenRevoked => TokenRefused(http, "The personal API token has been revoked."),
+            ClickOutcome.AccountLocked => TokenRefused(http, "The account is locked."),
             ClickOutcome.Created => TypedResults.Created((string?)null, View(result, created: true)),
             ClickOutcome.AlreadyFlattred => TypedResults.Ok(View(result, created: false)),
             ClickOutcome.OwnThing => TypedResults.Problem(
@@ -151,6 +157,13 @@ public static class FlattrsEndpoints
         ClickedAt = result.ClickedAt ?? default,
         Created = created,
     };
+
+    // The same answer the ApiToken scheme gives when it finds the token revoked or the account locked itself.
+    private static ProblemHttpResult TokenRefused(HttpContext http, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: ApiTokenAuthenticationHandler.ChallengeTitle, detail: detail);
+    }
 
     private static ProblemHttpResult NoSuchThing(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such thing.", detail: $"There is no thing '{id}' that can be flattred.");

@@ -201,6 +201,58 @@ public abstract class FlattrsApiTests(FlattringFixture hub)
     }
 
     [Fact]
+    public async Task PostFlattr_TokenRevokedAfterItWasUsed_Is401AtTheNextRequestAndStoresNothingMore()
+    {
+        var (reader, token, thingId) = await ArrangeAsync();
+        var site = await hub.AddInstallationAsync();
+        var other = long.Parse((await hub.PutThingAsync(site, "later")).Id, CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Created, (await hub.PostFlattrAsync(token, thingId)).StatusCode);
+
+        var hash = Flattr.Hub.Accounts.ApiTokens.Hash(token);
+        await hub.WithDbAsync(db => db.ApiTokens.Where(t => t.TokenHash == hash)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, hub.Time.GetUtcNow())));
+        var response = await hub.PostFlattrAsync(token, other);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("revoked", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Single(await ClicksAsync(reader.Id));
+    }
+
+    [Fact]
+    public async Task PostFlattr_AccountLockedAfterItsTokenWasUsed_Is401AtTheNextRequestAndStoresNothingMore()
+    {
+        var (reader, token, thingId) = await ArrangeAsync();
+        var site = await hub.AddInstallationAsync();
+        var other = long.Parse((await hub.PutThingAsync(site, "later")).Id, CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Created, (await hub.PostFlattrAsync(token, thingId)).StatusCode);
+
+        await hub.WithDbAsync(db => db.Users.Where(u => u.Id == reader.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.LockoutEnd, hub.Time.GetUtcNow().AddDays(1))));
+        var response = await hub.PostFlattrAsync(token, other);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("locked", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(await ClicksAsync(reader.Id));
+    }
+
+    [Fact]
+    public async Task PostFlattr_TokenUsedAgainMinutesLater_RecordsTheLaterUse()
+    {
+        var (_, token, thingId) = await ArrangeAsync();
+        var site = await hub.AddInstallationAsync();
+        var other = long.Parse((await hub.PutThingAsync(site, "later")).Id, CultureInfo.InvariantCulture);
+        await hub.PostFlattrAsync(token, thingId);
+        hub.Time.Advance(TimeSpan.FromMinutes(2));
+
+        await hub.PostFlattrAsync(token, other);
+
+        var hash = Flattr.Hub.Accounts.ApiTokens.Hash(token);
+        var stored = await hub.WithDbAsync(db => db.ApiTokens.AsNoTracking().SingleAsync(t => t.TokenHash == hash));
+        Assert.Equal(hub.Time.GetUtcNow(), stored.LastUsedAt);
+    }
+
+    [Fact]
     public async Task PostFlattr_CookieWithoutToken_Is401()
     {
         // The API takes tokens only: a signed-in browser's cookie must not flattr through it (no cross-site forgery).
