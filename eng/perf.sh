@@ -6,7 +6,7 @@
 #   PERF_MODE=smoke bash eng/perf.sh     # seconds per step; eng/test.sh runs this so the harness never rots
 #
 # Sizes: PERF_READERS PERF_THINGS PERF_CREATORS PERF_CLICKS PERF_TOKENS; load phases: PERF_DURATION and PERF_WARMUP (s),
-# PERF_CONNECTIONS (wrk); things sync: PERF_SYNC_THINGS; BenchmarkDotNet: PERF_BENCH_ARGS; PERF_PROVIDERS="Sqlite Postgres";
+# PERF_CONNECTIONS (wrk); things sync: PERF_SYNC_THINGS and PERF_SYNC_WARMUP (unmeasured batches); BenchmarkDotNet: PERF_BENCH_ARGS; PERF_PROVIDERS="Sqlite Postgres";
 # PERF_NO_BUILD=1 uses the Release build in artifacts/ as it is; PERF_WORK=DIR keeps the work files there.
 # Every figure is printed with the load average at the time it was taken: on a busy machine the figures are low.
 # Exits non-zero when a step fails (a wrong answer, a failed request), never because a figure misses its target.
@@ -17,11 +17,11 @@ root=$(pwd)
 mode=${PERF_MODE:-quick}
 # BenchmarkDotNet runs in process: it runs from the work folder, where it cannot find the project to build a child process.
 case "$mode" in
-  smoke) d_readers=2000;    d_things=500;    d_creators=50;    d_clicks=20000;    d_tokens=200;   d_duration=2;  d_warmup=1;  d_sync=1000
+  smoke) d_readers=2000;    d_things=500;    d_creators=50;    d_clicks=20000;    d_tokens=200;   d_duration=2;  d_warmup=1;  d_sync=1000;  d_sync_warmup=1
          d_bench="--job Dry --inProcess --filter *" ;;
-  quick) d_readers=100000;  d_things=20000;  d_creators=2000;  d_clicks=1000000;  d_tokens=5000;  d_duration=5;  d_warmup=15; d_sync=10000
+  quick) d_readers=100000;  d_things=20000;  d_creators=2000;  d_clicks=1000000;  d_tokens=5000;  d_duration=5;  d_warmup=15; d_sync=10000; d_sync_warmup=20
          d_bench="--job Dry --inProcess --filter *" ;;
-  full)  d_readers=1000000; d_things=200000; d_creators=20000; d_clicks=10000000; d_tokens=20000; d_duration=20; d_warmup=20; d_sync=50000
+  full)  d_readers=1000000; d_things=200000; d_creators=20000; d_clicks=10000000; d_tokens=20000; d_duration=20; d_warmup=20; d_sync=50000; d_sync_warmup=20
          d_bench="--job Short --inProcess --filter *" ;;
   *) echo "perf.sh: PERF_MODE must be smoke, quick or full" >&2; exit 2 ;;
 esac
@@ -34,6 +34,7 @@ duration=${PERF_DURATION:-$d_duration}
 warmup=${PERF_WARMUP:-$d_warmup}
 connections=${PERF_CONNECTIONS:-64}
 sync_things=${PERF_SYNC_THINGS:-$d_sync}
+sync_warmup=${PERF_SYNC_WARMUP:-$d_sync_warmup}
 bench_args=${PERF_BENCH_ARGS:-$d_bench}
 providers=${PERF_PROVIDERS:-Sqlite Postgres}
 period=${PERF_PERIOD:-$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m)} # the month that ended last; a payout run needs an ended month
@@ -195,7 +196,7 @@ for provider in $providers; do
   [ "$stored" -ge "$created" ] || fail "$provider: fewer clicks stored ($stored) than answered 201 ($created)"
 
   dotnet "$tool_dll" sync-things --url "$hub_url" --installation "$FLATTR_PERF_INSTALLATION" --secret "$FLATTR_PERF_SECRET" \
-    --things "$sync_things" > "$data/sync.txt" || { cat "$data/sync.txt"; fail "$provider sync-things"; }
+    --things "$sync_things" --warmup "$sync_warmup" > "$data/sync.txt" || { cat "$data/sync.txt"; fail "$provider sync-things"; }
   cat "$data/sync.txt"
   figure "$provider things:batch create, 500/batch" "$(sed -n 's/.*create: .* s, \([0-9]*\) things\/s.*/\1 things\/s/p' "$data/sync.txt")" ">= 2000 things/s"
   figure "$provider things:batch update, 500/batch" "$(sed -n 's/.*update: .* s, \([0-9]*\) things\/s.*/\1 things\/s/p' "$data/sync.txt")" ">= 2000 things/s"
