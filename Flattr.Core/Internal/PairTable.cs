@@ -19,6 +19,28 @@ internal sealed class PairTable
 
     public int Count { get; private set; }
 
+    /// <summary>The number of slots.</summary>
+    public int Capacity => _keys.Length;
+
+    /// <summary>Makes room for <paramref name="count"/> keys at once, so adding that many never grows the table.</summary>
+    public void EnsureCapacity(int count)
+    {
+        // The same load limit as AddOrKeepMinimum: three quarters full.
+        var length = (long)_keys.Length;
+        while (count >= length - (length >> 2) && length < MaxLength)
+        {
+            length *= 2;
+        }
+
+        while (_keys.Length < length)
+        {
+            Grow();
+        }
+    }
+
+    // Up front, at most 2^27 slots (2 GiB of keys and values, 100M pairs); past that the table grows as keys arrive.
+    private const long MaxLength = 1L << 27;
+
     /// <summary>Stores <paramref name="value"/> for a new key, or lowers the stored value; returns true for a new key.</summary>
     public bool AddOrKeepMinimum(long key, long value)
     {

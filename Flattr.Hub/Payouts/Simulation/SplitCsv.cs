@@ -39,6 +39,16 @@ internal static class SplitCsv
         }
     }
 
+    /// <summary>About how many rows <paramref name="path"/> has: its length over the average length of its first lines (0 when it has too few to tell).</summary>
+    internal static long EstimateRows(string path)
+    {
+        using var file = File.OpenRead(path);
+        var sample = new byte[64 * 1024];
+        var read = file.ReadAtLeast(sample, sample.Length, throwOnEndOfStream: false);
+        var lines = sample.AsSpan(0, read).Count((byte)'\n');
+        return lines < 2 ? 0 : file.Length * lines / read;
+    }
+
     /// <summary>
     /// Adds every row of a clicks file (<c>reader,thing,creator,clicked_at</c>) to the engine: the file is read and each
     /// row checked on a second thread while this one records them (<see cref="MonthlySplit.AddClicks"/>).
@@ -47,6 +57,7 @@ internal static class SplitCsv
     public static void ReadClicks(string path, MonthlySplit split)
     {
         using var reader = Open(path, ClicksHeader);
+        split.ExpectClicks(EstimateRows(path));
         split.AddClicks(feed =>
         {
             foreach (var row in reader)

@@ -194,4 +194,32 @@ public sealed class MonthlySplitPropertyTests
                 && sequential.Statistics == concurrent.Statistics;
         }, iter: 500);
     }
+
+    [Fact]
+    public void ExpectClicks_AnyHintBeforeTheClicks_ChangesNothingInTheResult()
+    {
+        Gen.Select(MonthGen, Gen.OneOf(Gen.Long[0, 100], Gen.Long[40_000, 200_000])).Sample((month, hint) =>
+        {
+            var plainReaders = new List<ReaderSplit>();
+            var plain = Run(month, plainReaders.Add);
+            var split = new MonthlySplit(October, month.FeeBasisPoints);
+            foreach (var (reader, budget) in month.Budgets)
+            {
+                split.AddBudget(reader, budget);
+            }
+
+            split.ExpectClicks(hint);
+            foreach (var click in month.Clicks)
+            {
+                split.AddClick(click.ReaderId, click.ThingId, click.CreatorId, click.ClickedAt);
+            }
+
+            var hintedReaders = new List<ReaderSplit>();
+            var hinted = split.Compute(hintedReaders.Add);
+            return plain.Fee == hinted.Fee && plain.CarriedOver == hinted.CarriedOver && plain.Distributed == hinted.Distributed
+                && plain.Creators.SequenceEqual(hinted.Creators) && plain.Statistics == hinted.Statistics
+                && plainReaders.Select(r => (r.ReaderId, r.Budget, r.Fee, r.CarriedOver, r.Shares.Count))
+                    .SequenceEqual(hintedReaders.Select(r => (r.ReaderId, r.Budget, r.Fee, r.CarriedOver, r.Shares.Count)));
+        }, iter: 200);
+    }
 }
