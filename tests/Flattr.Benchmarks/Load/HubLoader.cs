@@ -246,10 +246,8 @@ internal static class HubLoader
                 SELECT setval(pg_get_serial_sequence('"Creators"', 'Id'), (SELECT max("Id") FROM "Creators"));
                 SELECT setval(pg_get_serial_sequence('"Things"', 'Id'), (SELECT max("Id") FROM "Things"));
                 """);
-            // A month loaded in bulk is vacuumed and checkpointed before anything is measured. Left to itself,
-            // PostgreSQL's autovacuum would visit the freshly inserted millions of rows, and a checkpoint flush them,
-            // in the middle of a load phase: the full run's open-loop clicks once saw a 2 s stall (p99 1.9 s, against
-            // 27 ms in the quick run) at the same rate the Hub had just held with p99 22 ms.
+            // A month loaded in bulk is vacuumed and checkpointed before anything is measured, so that neither
+            // autovacuum visiting the millions of new rows nor the checkpointer writing them out falls into a load phase.
             await Execute(connection, "VACUUM (ANALYZE)");
             await Execute(connection, "CHECKPOINT");
         }
