@@ -34,7 +34,8 @@ internal sealed record ClickCheck(
     DateTimeOffset? EarlierClick);
 
 /// <summary>
-/// The two reads every click makes (the API token, then the thing with the reader's budget and an earlier click), in
+/// The reads of the click path: the API token (when <see cref="ApiTokenCache"/> has not just seen it valid), and the
+/// check every click makes (the thing, the reader's budget and lock, the token still valid, an earlier click), in
 /// plain SQL on connections of their own that stay open with both statements prepared. They are the hottest statements
 /// of the Hub: a burst of clicks runs them thousands of times a second. Through LINQ they cost about 150-250 µs of CPU
 /// each on the reference machine; through the context's connection still about a hundred, most of it opening and

@@ -15,7 +15,7 @@ public sealed record NewClick(string ReaderId, long ThingId, long CreatorId, int
 /// <summary>
 /// The one writer of new clicks (and of API token use times) in a Hub process: group commit. Requests hand their click
 /// over and wait; the writer takes every click that is waiting, inserts them in ONE transaction with
-/// <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c>, commits once (one fsync for the whole group), and only then answers
+/// <c>INSERT … ON CONFLICT DO NOTHING</c> (which tells the clicks it stored from those already there), commits once (one fsync for the whole group), and only then answers
 /// each request. A click is therefore on disk when its 201 is sent, yet a burst costs one commit per group instead of
 /// one per click, and on SQLite, which has one write lock per file, the requests never queue on that lock.
 /// The unique index on (reader, thing, period) still decides every race, also between several Hub processes.
