@@ -109,7 +109,7 @@ public sealed class MonthlySplit
     /// allocated once instead of growing, and moving every pair it holds, each time it fills (several times for a large
     /// month, at a cache miss a pair). A hint: more rows than expected are still taken, fewer waste only memory.
     /// </summary>
-    /// <param name="clickRows">The expected number of click rows; at most <see cref="int.MaxValue"/> are sized for.</param>
+    /// <param name="clickRows">The expected number of click rows; up front the table is sized for at most about 100 million.</param>
     public void ExpectClicks(long clickRows)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(clickRows);

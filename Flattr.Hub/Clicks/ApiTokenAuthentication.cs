@@ -33,6 +33,12 @@ internal sealed class ApiTokenAuthenticationHandler(
     /// <summary>The title of every 401 answer to an API token.</summary>
     public const string ChallengeTitle = "A valid personal API token is required.";
 
+    /// <summary>The detail of a 401 to a revoked token.</summary>
+    public const string RevokedDetail = "The personal API token has been revoked.";
+
+    /// <summary>The detail of a 401 to a token of a locked account.</summary>
+    public const string LockedDetail = "The account is locked.";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -69,12 +75,12 @@ internal sealed class ApiTokenAuthenticationHandler(
 
         if (found.RevokedAt is not null)
         {
-            return Fail("revoked", "The personal API token has been revoked.");
+            return Fail("revoked", RevokedDetail);
         }
 
         if (found.LockoutEnd is { } lockoutEnd && lockoutEnd > now)
         {
-            return Fail("locked-out", "The account is locked.");
+            return Fail("locked-out", LockedDetail);
         }
 
         var lastUsed = found.LastUsedAt;

@@ -118,8 +118,8 @@ public static class FlattrsEndpoints
         var result = await recorder.RecordAsync(readerId, thingId, "api", tokenId, cancellationToken);
         return result.Outcome switch
         {
-            ClickOutcome.TokenRevoked => TokenRefused(http, "The personal API token has been revoked."),
-            ClickOutcome.AccountLocked => TokenRefused(http, "The account is locked."),
+            ClickOutcome.TokenRevoked => TokenRefused(http, ApiTokenAuthenticationHandler.RevokedDetail),
+            ClickOutcome.AccountLocked => TokenRefused(http, ApiTokenAuthenticationHandler.LockedDetail),
             ClickOutcome.Created => TypedResults.Created((string?)null, View(result, created: true)),
             ClickOutcome.AlreadyFlattred => TypedResults.Ok(View(result, created: false)),
             ClickOutcome.OwnThing => TypedResults.Problem(
