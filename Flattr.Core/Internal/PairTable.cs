@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Flattr.Internal;
 
 /// <summary>
@@ -76,13 +79,36 @@ internal sealed class PairTable
         }
     }
 
+    /// <summary>
+    /// Asks the CPU to start loading the slot where <paramref name="key"/> would be looked up, so that an
+    /// <see cref="AddOrKeepMinimum"/> of it a few keys later finds its key and value in the cache. A hint, never a change.
+    /// </summary>
+    public unsafe void Prefetch(long key)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var slot = Slot(key);
+        Sse.Prefetch0(Unsafe.AsPointer(ref _keys[slot]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _values[slot]));
+    }
+
     /// <summary>Visits every stored key and value, in no particular order.</summary>
     public void ForEach<TVisitor>(ref TVisitor visitor)
+        where TVisitor : struct, IPairVisitor => ForEach(ref visitor, 0, _keys.Length);
+
+    /// <summary>
+    /// Visits the keys and values stored in slots <paramref name="from"/> to <paramref name="to"/> (exclusive) of
+    /// <see cref="Capacity"/>: disjoint ranges together visit every entry once, so threads may share the work.
+    /// </summary>
+    public void ForEach<TVisitor>(ref TVisitor visitor, int from, int to)
         where TVisitor : struct, IPairVisitor
     {
         var keys = _keys;
         var values = _values;
-        for (var i = 0; i < keys.Length; i++)
+        for (var i = from; i < to; i++)
         {
             if (keys[i] != 0)
             {

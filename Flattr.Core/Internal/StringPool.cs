@@ -107,8 +107,53 @@ internal sealed class StringPool
             order[i] = i;
         }
 
-        Array.Sort(order, (a, b) => Chars(a).SequenceCompareTo(Chars(b)));
+        SortByChunk(order, new ulong[order.Length], 0, order.Length, 0);
         return order;
+    }
+
+    // The chunks of a name: three UTF-16 code units in 17 bits each, a unit u as u + 1 and 0 past the name's end, so
+    // comparing chunks as numbers compares names ordinally, and a shorter name sorts before a longer one that starts
+    // with it. Sorting by chunk with the runtime's sort of numbers, then each run of equal chunks by the next chunk,
+    // sorts a million ids several times faster than comparing them as spans.
+    private const int ChunkChars = 3;
+
+    private void SortByChunk(int[] order, ulong[] keys, int start, int length, int depth)
+    {
+        var offset = depth * ChunkChars;
+        for (var i = start; i < start + length; i++)
+        {
+            keys[i] = Chunk(Chars(order[i]), offset);
+        }
+
+        Array.Sort(keys, order, start, length);
+        for (var run = start; run < start + length;)
+        {
+            var end = run + 1;
+            while (end < start + length && keys[end] == keys[run])
+            {
+                end++;
+            }
+
+            // Equal chunks whose last unit is not past the end: names that go on, told apart further in.
+            if (end - run > 1 && (keys[run] & 0x1FFFF) != 0)
+            {
+                SortByChunk(order, keys, run, end - run, depth + 1);
+            }
+
+            run = end;
+        }
+    }
+
+    private static ulong Chunk(ReadOnlySpan<char> name, int offset)
+    {
+        ulong key = 0;
+        for (var k = 0; k < ChunkChars; k++)
+        {
+            var at = offset + k;
+            key = (key << 17) | (at < name.Length ? name[at] + 1UL : 0UL);
+        }
+
+        return key;
     }
 
     private ReadOnlySpan<char> Chars(int index)

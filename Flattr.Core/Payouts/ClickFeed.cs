@@ -19,6 +19,7 @@ public sealed class ClickFeed : IDisposable
     private readonly BlockingCollection<Batch> _full = new(Batches - 2);
     private readonly BlockingCollection<Batch> _empty = new(Batches);
     private readonly CancellationTokenSource _abandoned = new();
+    private readonly (long Key, long Ticks)[] _pending = new (long, long)[PrefetchDistance];
     private Batch _batch = new();
 
     internal ClickFeed(MonthlySplit split)
@@ -74,6 +75,7 @@ public sealed class ClickFeed : IDisposable
     /// <summary>Records every row handed over, until the producer completes.</summary>
     internal void Drain()
     {
+        long pending = 0; // pairs keyed so far; the last PrefetchDistance of them wait in _pending
         foreach (var batch in _full.GetConsumingEnumerable())
         {
             // The reader look-ups miss the cache (a month has a million readers, in no order): the hashes are known
@@ -99,13 +101,29 @@ public sealed class ClickFeed : IDisposable
                     _split.PrefetchReader(hashes[i + PrefetchDistance], 2);
                 }
 
+                // The pair's slot misses the cache too: it is requested now and the pair added PrefetchDistance rows on.
                 var end = batch.ReaderEnds[i];
-                _split.RecordPair(batch.Chars.AsSpan(start, end - start), hashes[i], batch.Things[i], batch.Ticks[i]);
+                var key = _split.PairKey(batch.Chars.AsSpan(start, end - start), hashes[i], batch.Things[i]);
                 start = end;
+                _split.PrefetchPair(key);
+                var next = _pending[pending % PrefetchDistance];
+                if (pending >= PrefetchDistance)
+                {
+                    _split.AddPair(next.Key, next.Ticks);
+                }
+
+                _pending[pending % PrefetchDistance] = (key, batch.Ticks[i]);
+                pending++;
             }
 
             batch.Clear();
             _empty.Add(batch);
+        }
+
+        for (var k = Math.Max(pending - PrefetchDistance, 0); k < pending; k++)
+        {
+            var (key, ticks) = _pending[k % PrefetchDistance];
+            _split.AddPair(key, ticks);
         }
     }
 

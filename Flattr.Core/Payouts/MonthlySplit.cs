@@ -182,7 +182,12 @@ public sealed class MonthlySplit
     /// <summary>
     /// Splits the budgets. The engine is not changed, so more input may follow and <see cref="Compute"/> run again.
     /// </summary>
-    /// <param name="observer">Optional: receives every reader's split, in ordinal order of reader id.</param>
+    /// <remarks>
+    /// The work is shared among the thread pool's threads (sorting the ids, grouping the pairs, and without an observer
+    /// splitting the readers); the result is the same as on one thread. No other method of this engine may be called
+    /// until this one returns.
+    /// </remarks>
+    /// <param name="observer">Optional: receives every reader's split, in ordinal order of reader id, on the calling thread.</param>
     /// <param name="includeShares">
     /// Whether the observer's splits list each thing's share; false gives them an empty list, which saves an allocation
     /// per click when only each reader's totals are wanted.
@@ -193,68 +198,80 @@ public sealed class MonthlySplit
         var readerCount = _readers.Count;
         var pairCount = _pairs.Count;
 
-        // Group the pairs by reader with a counting sort: O(pairs), no per-reader lists.
+        // The orders of the ids are sorts of strings that do not depend on the pairs: they run on another thread while
+        // the pairs are grouped.
+        var orders = Task.Run(() => (
+            ThingRanks: _things.OrdinalRanks(),
+            Creators: _creators.OrdinalOrder(),
+            Readers: observer is null ? null : _readers.OrdinalOrder()));
+
+        // Group the pairs by reader with a counting sort (O(pairs), no per-reader lists), each half of the table on a
+        // thread of its own: count each reader's pairs in either half, then place them, the lower half's first.
+        var half = _pairs.Capacity / 2;
+        var lowCounts = new int[readerCount + 1];
+        var highCounts = new int[readerCount + 1];
+        Parallel.Invoke(
+            () =>
+            {
+                var visitor = new CountPerReader(lowCounts);
+                _pairs.ForEach(ref visitor, 0, half);
+            },
+            () =>
+            {
+                var visitor = new CountPerReader(highCounts);
+                _pairs.ForEach(ref visitor, half, _pairs.Capacity);
+            });
         var offsets = new int[readerCount + 1];
-        var counter = new CountPerReader(offsets);
-        _pairs.ForEach(ref counter);
+        var lowCursors = new int[readerCount];
+        var highCursors = new int[readerCount];
         for (var r = 0; r < readerCount; r++)
         {
-            offsets[r + 1] += offsets[r];
+            lowCursors[r] = offsets[r];
+            highCursors[r] = offsets[r] + lowCounts[r + 1];
+            offsets[r + 1] = highCursors[r] + highCounts[r + 1];
         }
 
-        var thingRanks = _things.OrdinalRanks();
         var entries = new PairEntry[pairCount];
-        var placer = new PlacePairs(entries, (int[])offsets.Clone(), thingRanks);
-        _pairs.ForEach(ref placer);
+        Parallel.Invoke(
+            () =>
+            {
+                var visitor = new PlacePairs(entries, lowCursors);
+                _pairs.ForEach(ref visitor, 0, half);
+            },
+            () =>
+            {
+                var visitor = new PlacePairs(entries, highCursors);
+                _pairs.ForEach(ref visitor, half, _pairs.Capacity);
+            });
 
+        var (thingRanks, creatorOrder, readerOrder) = orders.GetAwaiter().GetResult();
         var creatorAmounts = new long[_creators.Count];
-        long fee = 0, carriedOver = 0, distributed = 0;
-        var readersWhoFlattred = 0;
-        var readerOrder = observer is null ? null : _readers.OrdinalOrder();
-        for (var i = 0; i < readerCount; i++)
+        ReaderTotals totals;
+        if (observer is null)
         {
-            var reader = readerOrder is null ? i : readerOrder[i];
-            var budget = Math.Max(_budgets[reader], 0);
-            var mine = entries.AsSpan(offsets[reader], offsets[reader + 1] - offsets[reader]);
-            if (mine.IsEmpty)
+            // Nobody waits for the readers in order: each half of them on a thread, with its own sums per creator.
+            var middle = readerCount / 2;
+            var upperAmounts = new long[_creators.Count];
+            ReaderTotals lower = default, upper = default;
+            Parallel.Invoke(
+                () => lower = SplitReaders(0, middle, null, entries, offsets, thingRanks, creatorAmounts, null, false),
+                () => upper = SplitReaders(middle, readerCount, null, entries, offsets, thingRanks, upperAmounts, null, false));
+            for (var c = 0; c < creatorAmounts.Length; c++)
             {
-                carriedOver += budget;
-                observer?.Invoke(new ReaderSplit(_readers[reader], budget, 0, budget, []));
-                continue;
+                creatorAmounts[c] += upperAmounts[c];
             }
 
-            readersWhoFlattred++;
-            var readerFee = (long)((Int128)budget * FeeBasisPoints / 10_000);
-            var distributable = budget - readerFee;
-            var quotient = Math.DivRem(distributable, mine.Length, out var leftover);
-            var withShares = observer is not null && includeShares;
-            if (leftover > 0 || withShares)
-            {
-                // The leftover units go to the earliest clicks, ties broken by thing id.
-                mine.Sort(default(EarliestFirst));
-            }
-
-            var shares = withShares ? new ThingShare[mine.Length] : null;
-            for (var k = 0; k < mine.Length; k++)
-            {
-                var amount = k < leftover ? quotient + 1 : quotient;
-                var creator = _creatorOfThing[mine[k].Thing];
-                creatorAmounts[creator] += amount;
-                if (shares is not null)
-                {
-                    shares[k] = new ThingShare(
-                        _things[mine[k].Thing], _creators[creator], new DateTimeOffset(mine[k].Ticks, TimeSpan.Zero), amount);
-                }
-            }
-
-            fee += readerFee;
-            distributed += distributable;
-            observer?.Invoke(new ReaderSplit(_readers[reader], budget, readerFee, 0, shares ?? []));
+            totals = lower.Add(upper);
+        }
+        else
+        {
+            totals = SplitReaders(0, readerCount, readerOrder, entries, offsets, thingRanks, creatorAmounts, observer, includeShares);
         }
 
+        var (fee, carriedOver, distributed, readersWhoFlattred) = totals;
         var creators = new List<CreatorAmount>();
         long paidToCreators = 0;
-        foreach (var creator in _creators.OrdinalOrder())
+        foreach (var creator in creatorOrder)
         {
             var amount = creatorAmounts[creator];
             paidToCreators += amount;
@@ -295,6 +312,58 @@ public sealed class MonthlySplit
                 readersWhoFlattred,
                 _things.Count,
                 creators.Count));
+    }
+
+    // Splits the budgets of readers from..to (positions in readerOrder, or reader indexes without one), adding each
+    // thing's share to its creator's amount.
+    private ReaderTotals SplitReaders(
+        int from, int to, int[]? readerOrder, PairEntry[] entries, int[] offsets, int[] thingRanks, long[] creatorAmounts,
+        Action<ReaderSplit>? observer, bool includeShares)
+    {
+        long fee = 0, carriedOver = 0, distributed = 0;
+        var readersWhoFlattred = 0;
+        var withShares = observer is not null && includeShares;
+        for (var i = from; i < to; i++)
+        {
+            var reader = readerOrder is null ? i : readerOrder[i];
+            var budget = Math.Max(_budgets[reader], 0);
+            var mine = entries.AsSpan(offsets[reader], offsets[reader + 1] - offsets[reader]);
+            if (mine.IsEmpty)
+            {
+                carriedOver += budget;
+                observer?.Invoke(new ReaderSplit(_readers[reader], budget, 0, budget, []));
+                continue;
+            }
+
+            readersWhoFlattred++;
+            var readerFee = (long)((Int128)budget * FeeBasisPoints / 10_000);
+            var distributable = budget - readerFee;
+            var quotient = Math.DivRem(distributable, mine.Length, out var leftover);
+            if (leftover > 0 || withShares)
+            {
+                // The leftover units go to the earliest clicks, ties broken by thing id.
+                mine.Sort(new EarliestFirst(thingRanks));
+            }
+
+            var shares = withShares ? new ThingShare[mine.Length] : null;
+            for (var k = 0; k < mine.Length; k++)
+            {
+                var amount = k < leftover ? quotient + 1 : quotient;
+                var creator = _creatorOfThing[mine[k].Thing];
+                creatorAmounts[creator] += amount;
+                if (shares is not null)
+                {
+                    shares[k] = new ThingShare(
+                        _things[mine[k].Thing], _creators[creator], new DateTimeOffset(mine[k].Ticks, TimeSpan.Zero), amount);
+                }
+            }
+
+            fee += readerFee;
+            distributed += distributable;
+            observer?.Invoke(new ReaderSplit(_readers[reader], budget, readerFee, 0, shares ?? []));
+        }
+
+        return new ReaderTotals(fee, carriedOver, distributed, readersWhoFlattred);
     }
 
     // The checks of a row and the look-ups of its thing and creator: the part of a click that a second thread can do
@@ -341,11 +410,22 @@ public sealed class MonthlySplit
 
     internal void PrefetchReader(int hash, int stage) => _readers.Prefetch(hash, stage);
 
-    internal void RecordPair(ReadOnlySpan<char> readerId, int readerHash, int thing, long ticks)
+    internal void RecordPair(ReadOnlySpan<char> readerId, int readerHash, int thing, long ticks) =>
+        AddPair(PairKey(readerId, readerHash, thing), ticks);
+
+    // The reader's look-up, giving the pair's key in the pair table; AddPair records it. Between the two a caller may
+    // prefetch the key's slot (PrefetchPair), so that the table's cache miss overlaps with other rows' work.
+    internal long PairKey(ReadOnlySpan<char> readerId, int readerHash, int thing)
     {
         var reader = InternReader(readerId, readerHash);
         // Reader index + 1 keeps every key non-zero, which the table uses to mark an empty slot.
-        var key = ((long)(reader + 1) << 32) | (uint)thing;
+        return ((long)(reader + 1) << 32) | (uint)thing;
+    }
+
+    internal void PrefetchPair(long key) => _pairs.Prefetch(key);
+
+    internal void AddPair(long key, long ticks)
+    {
         if (!_pairs.AddOrKeepMinimum(key, ticks))
         {
             _duplicateClicks++;
@@ -373,34 +453,38 @@ public sealed class MonthlySplit
         }
     }
 
+    private readonly record struct ReaderTotals(long Fee, long CarriedOver, long Distributed, int ReadersWhoFlattred)
+    {
+        public ReaderTotals Add(ReaderTotals other) => new(
+            Fee + other.Fee, CarriedOver + other.CarriedOver, Distributed + other.Distributed, ReadersWhoFlattred + other.ReadersWhoFlattred);
+    }
+
     private struct PairEntry
     {
         public long Ticks;
-        public int ThingRank;
         public int Thing;
     }
 
-    private readonly struct EarliestFirst : IComparer<PairEntry>
+    private readonly struct EarliestFirst(int[] thingRanks) : IComparer<PairEntry>
     {
         public int Compare(PairEntry x, PairEntry y)
         {
             var byTime = x.Ticks.CompareTo(y.Ticks);
-            return byTime != 0 ? byTime : x.ThingRank.CompareTo(y.ThingRank);
+            return byTime != 0 ? byTime : thingRanks[x.Thing].CompareTo(thingRanks[y.Thing]);
         }
     }
 
-    private readonly struct CountPerReader(int[] offsets) : IPairVisitor
+    private readonly struct CountPerReader(int[] counts) : IPairVisitor
     {
-        public void Visit(long key, long value) => offsets[(int)(key >> 32)]++; // reader index + 1
+        public void Visit(long key, long value) => counts[(int)(key >> 32)]++; // reader index + 1
     }
 
-    private readonly struct PlacePairs(PairEntry[] entries, int[] cursors, int[] thingRanks) : IPairVisitor
+    private readonly struct PlacePairs(PairEntry[] entries, int[] cursors) : IPairVisitor
     {
         public void Visit(long key, long value)
         {
             var reader = (int)(key >> 32) - 1;
-            var thing = (int)(uint)key;
-            entries[cursors[reader]++] = new PairEntry { Ticks = value, ThingRank = thingRanks[thing], Thing = thing };
+            entries[cursors[reader]++] = new PairEntry { Ticks = value, Thing = (int)(uint)key };
         }
     }
 }

@@ -170,6 +170,19 @@ public sealed class MonthlySplitPropertyTests
     }
 
     [Fact]
+    public void Compute_WithAnObserver_GivesTheSameResultAsWithoutOne()
+    {
+        // Without an observer the readers are split on two threads; with one, in order on the caller's.
+        MonthGen.Sample(month =>
+        {
+            var alone = Run(month);
+            var observed = Run(month, _ => { });
+            return alone.Creators.SequenceEqual(observed.Creators) && alone.Statistics == observed.Statistics
+                && alone.Fee == observed.Fee && alone.Distributed == observed.Distributed && alone.CarriedOver == observed.CarriedOver;
+        }, iter: 1000);
+    }
+
+    [Fact]
     public void AddClicks_OnTwoThreads_GivesExactlyTheResultOfAddingEachRowInTurn()
     {
         MonthGen.Sample(month =>
