@@ -84,15 +84,16 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var lastUsed = found.LastUsedAt;
-        if (lastUsed is not { } last || now - last >= LastUsedPrecision)
+        var refresh = RefreshAfter(found.Id);
+        if (lastUsed is not { } last || now - last >= refresh)
         {
             // With the next group of clicks, in the same commit: no write of its own on every API request.
             writer.TouchToken(found.Id, now);
             lastUsed = now;
         }
 
-        // Until the use time shown would go stale: the next look-up after that records the use again.
-        cache.Add(hash, found.Id, found.AccountId, lastUsed.Value + LastUsedPrecision);
+        // Until the use time should be recorded again: the next look-up after that does it.
+        cache.Add(hash, found.Id, found.AccountId, lastUsed.Value + refresh);
         return Success(found.Id, found.AccountId);
     }
 
@@ -118,6 +119,19 @@ internal sealed class ApiTokenAuthenticationHandler(
 
     /// <summary>How stale a token's <c>LastUsedAt</c> may be: a reader's token list shows the time to this precision.</summary>
     public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long after its recorded use a token's use is recorded again: between half of <see cref="LastUsedPrecision"/>
+    /// and all of it, fixed per token. The tokens of a burst of clicks were all recorded at about the same moment; one
+    /// interval for all would bring every one of them back to a look-up and a write within the same few seconds a
+    /// minute later (measured: a queue of 100-250 ms at 4,000 clicks/s), spread this way they come back over half a minute.
+    /// </summary>
+    internal static TimeSpan RefreshAfter(long tokenId)
+    {
+        // Fibonacci hashing of the id: consecutive ids land far apart in [0, 1).
+        var spread = ((ulong)tokenId * 0x9E3779B97F4A7C15UL >> 11) / (double)(1UL << 53);
+        return LastUsedPrecision * (0.5 + (spread / 2));
+    }
 
     private AuthenticateResult Fail(string reason, string message)
     {

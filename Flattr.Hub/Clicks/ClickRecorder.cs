@@ -42,11 +42,11 @@ public sealed record ClickResult(ClickOutcome Outcome, long ThingId, string? Thi
 /// <summary>
 /// Records flattrs for the button page and the reader API alike. A reader flattrs a thing at most once per period; the
 /// UNIQUE index on (reader, thing, period) decides that, so any number of Hub processes agree without shared state.
-/// One look-up answers every check (the thing, its creator and installation, the reader's budget and lock, the API
-/// token's validity, an earlier click);
-/// a new click then goes to the <see cref="ClickWriter"/>, which commits it with the other clicks of the moment.
+/// The <see cref="ClickWriter"/> checks each flattr (the thing, its creator and installation, the reader's budget and
+/// lock, the API token's validity, an earlier click) and stores the new ones, with the other flattrs of the moment in
+/// one transaction; the rules are <see cref="Judge"/>.
 /// </summary>
-public sealed class ClickRecorder(HubDbContext db, ClickPathQueries queries, ClickWriter writer, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
+public sealed class ClickRecorder(HubDbContext db, ClickWriter writer, TimeProvider time, HubMetrics metrics, ILogger<ClickRecorder> logger)
 {
     /// <summary>Records a flattr of thing <paramref name="thingId"/> by <paramref name="readerId"/> in the current period.</summary>
     /// <param name="readerId">The reader's account id.</param>
@@ -73,58 +73,69 @@ public sealed class ClickRecorder(HubDbContext db, ClickPathQueries queries, Cli
         var period = Period.Containing(now);
         var periodKey = Click.PeriodKey(period);
 
-        var thing = await queries.CheckAsync(thingId, readerId, periodKey, apiTokenId ?? 0, cancellationToken);
-        if (apiTokenId is not null && !thing.TokenValid)
+        var (thing, stored) = await writer.RecordAsync(new ClickRequest(readerId, thingId, periodKey, apiTokenId ?? 0, now), cancellationToken);
+        switch (Judge(thing, readerId, apiTokenId is not null, now))
         {
-            return Refuse(ClickOutcome.TokenRevoked, null);
+            case ClickOutcome.AlreadyFlattred:
+                Log.ClickRepeated(logger, readerId, thingId, periodKey);
+                return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, thing.EarlierClick);
+            case ClickOutcome.Created when stored is true:
+                metrics.ClicksRecorded.Add(1, new KeyValuePair<string, object?>("channel", channel));
+                Log.ClickRecorded(logger, readerId, thingId, periodKey, channel);
+                return new ClickResult(ClickOutcome.Created, thingId, thing.Url, period, now);
+            case ClickOutcome.Created:
+                // A concurrent request (here or in another Hub process) stored the same click first; the index kept one.
+                Log.ClickRaceResolved(logger, readerId, thingId);
+                var earlier = await db.Clicks.AsNoTracking()
+                    .Where(c => c.ReaderId == readerId && c.ThingId == thingId && c.Period == periodKey)
+                    .Select(c => (DateTimeOffset?)c.ClickedAt)
+                    .FirstOrDefaultAsync(cancellationToken);
+                return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, earlier);
+            case var refused:
+                Log.ClickRefused(logger, readerId, thingId, refused);
+                // The reader may be sent back to a thing they cannot flattr; not to one that is gone, nor after a refused token.
+                var url = refused is ClickOutcome.OwnThing or ClickOutcome.NoBudget ? thing.Url : null;
+                return new ClickResult(refused, thingId, url, period, null);
+        }
+    }
+
+    /// <summary>
+    /// The rules of a flattr, in the order they are applied, on what <paramref name="check"/> read: the refusal, or
+    /// <see cref="ClickOutcome.AlreadyFlattred"/> for an earlier click of the period, or <see cref="ClickOutcome.Created"/>
+    /// when the click may be stored.
+    /// </summary>
+    /// <param name="check">What the flattr depends on, read in one statement.</param>
+    /// <param name="readerId">The reader's account id.</param>
+    /// <param name="withToken">Whether the flattr came with an API token (which must still be valid, its account not locked).</param>
+    /// <param name="now">The time of the flattr.</param>
+    internal static ClickOutcome Judge(ClickCheck check, string readerId, bool withToken, DateTimeOffset now)
+    {
+        if (withToken && !check.TokenValid)
+        {
+            return ClickOutcome.TokenRevoked;
         }
 
-        if (apiTokenId is not null && thing.LockoutEnd is { } lockoutEnd && lockoutEnd > now)
+        if (withToken && check.LockoutEnd is { } lockoutEnd && lockoutEnd > now)
         {
-            return Refuse(ClickOutcome.AccountLocked, null);
+            return ClickOutcome.AccountLocked;
         }
 
-        if (thing.Url is null || thing.RetiredAt is not null || thing.InstallationDisabledAt is not null)
+        if (check.Url is null || check.RetiredAt is not null || check.InstallationDisabledAt is not null)
         {
-            return Refuse(ClickOutcome.UnknownThing, null);
+            return ClickOutcome.UnknownThing;
         }
 
-        if (thing.CreatorAccountId == readerId)
+        if (check.CreatorAccountId == readerId)
         {
-            return Refuse(ClickOutcome.OwnThing, thing.Url);
+            return ClickOutcome.OwnThing;
         }
 
-        if (thing.Budget is null or <= 0)
+        if (check.Budget is null or <= 0)
         {
-            return Refuse(ClickOutcome.NoBudget, thing.Url);
+            return ClickOutcome.NoBudget;
         }
 
-        if (thing.EarlierClick is { } earlier)
-        {
-            Log.ClickRepeated(logger, readerId, thingId, periodKey);
-            return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, earlier);
-        }
-
-        if (!await writer.WriteAsync(new NewClick(readerId, thingId, thing.CreatorId, periodKey, now), cancellationToken))
-        {
-            // A concurrent request (here or in another Hub process) stored the same click first; the index kept one.
-            Log.ClickRaceResolved(logger, readerId, thingId);
-            var stored = await db.Clicks.AsNoTracking()
-                .Where(c => c.ReaderId == readerId && c.ThingId == thingId && c.Period == periodKey)
-                .Select(c => (DateTimeOffset?)c.ClickedAt)
-                .FirstOrDefaultAsync(cancellationToken);
-            return new ClickResult(ClickOutcome.AlreadyFlattred, thingId, thing.Url, period, stored);
-        }
-
-        metrics.ClicksRecorded.Add(1, new KeyValuePair<string, object?>("channel", channel));
-        Log.ClickRecorded(logger, readerId, thingId, periodKey, channel);
-        return new ClickResult(ClickOutcome.Created, thingId, thing.Url, period, now);
-
-        ClickResult Refuse(ClickOutcome outcome, string? url)
-        {
-            Log.ClickRefused(logger, readerId, thingId, outcome);
-            return new ClickResult(outcome, thingId, url, period, null);
-        }
+        return check.EarlierClick is null ? ClickOutcome.Created : ClickOutcome.AlreadyFlattred;
     }
 
     /// <summary>

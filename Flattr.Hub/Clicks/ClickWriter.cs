@@ -4,21 +4,53 @@ using Flattr.Hub.Infrastructure.Database;
 
 namespace Flattr.Hub.Clicks;
 
-/// <summary>A click that passed every check and waits for its write.</summary>
+/// <summary>A flattr to check and, when every check passes, to store.</summary>
 /// <param name="ReaderId">The reader's account id.</param>
 /// <param name="ThingId">The Hub's thing id.</param>
-/// <param name="CreatorId">The thing's creator at the time of the click.</param>
 /// <param name="Period">The period key (<see cref="Click.PeriodKey"/>).</param>
+/// <param name="ApiTokenId">The API token the flattr came with, or 0 for none (the button page).</param>
 /// <param name="ClickedAt">When the reader clicked.</param>
-public sealed record NewClick(string ReaderId, long ThingId, long CreatorId, int Period, DateTimeOffset ClickedAt);
+internal sealed record ClickRequest(string ReaderId, long ThingId, int Period, long ApiTokenId, DateTimeOffset ClickedAt);
+
+/// <summary>Everything a flattr is checked against, read at once, in the transaction that stores it.</summary>
+/// <param name="Url">The thing's address (null when there is no such thing).</param>
+/// <param name="CreatorId">The thing's creator.</param>
+/// <param name="RetiredAt">When the thing was retired, if it was.</param>
+/// <param name="CreatorAccountId">The reader account that claimed the creator, if any.</param>
+/// <param name="InstallationDisabledAt">When the thing's installation was disabled, if it was.</param>
+/// <param name="Budget">The reader's monthly budget (null when the reader is unknown).</param>
+/// <param name="LockoutEnd">Until when the reader's account is locked, if it is.</param>
+/// <param name="TokenValid">For a flattr through the API: true when its token is still the reader's and not revoked.</param>
+/// <param name="EarlierClick">When the reader flattred the thing in the period before, if they did.</param>
+internal sealed record ClickCheck(
+    string? Url,
+    long CreatorId,
+    DateTimeOffset? RetiredAt,
+    string? CreatorAccountId,
+    DateTimeOffset? InstallationDisabledAt,
+    long? Budget,
+    DateTimeOffset? LockoutEnd,
+    bool TokenValid,
+    DateTimeOffset? EarlierClick);
+
+/// <summary>What the writer did with a <see cref="ClickRequest"/>.</summary>
+/// <param name="Check">Everything the flattr was checked against, read in the transaction that stored it.</param>
+/// <param name="Stored">
+/// True when this request's click was stored; false when every check passed but the click was already there (stored
+/// by a concurrent request or another Hub process); null when a check refused it (<see cref="ClickRecorder.Judge"/>).
+/// </param>
+internal sealed record ClickWritten(ClickCheck Check, bool? Stored);
 
 /// <summary>
-/// The one writer of new clicks (and of API token use times) in a Hub process: group commit. Requests hand their click
-/// over and wait; the writer takes every click that is waiting, inserts them in ONE transaction with
-/// <c>INSERT … ON CONFLICT DO NOTHING</c> (which tells the clicks it stored from those already there), commits once (one fsync for the whole group), and only then answers
-/// each request. A click is therefore on disk when its 201 is sent, yet a burst costs one commit per group instead of
-/// one per click, and on SQLite, which has one write lock per file, the requests never queue on that lock.
-/// The unique index on (reader, thing, period) still decides every race, also between several Hub processes.
+/// The one writer of new clicks (and of API token use times) in a Hub process: group commit. Requests hand their flattr
+/// over and wait; the writer takes every flattr that is waiting and, in ONE transaction, reads what each depends on
+/// with one statement for the whole group (<see cref="ClickCheck"/>: the thing, its creator and installation, the reader's
+/// budget and lock, the API token, an earlier click), judges each (<see cref="ClickRecorder.Judge"/>), inserts those that
+/// pass with <c>INSERT … ON CONFLICT DO NOTHING</c> (which tells the clicks it stored from those already there), commits
+/// once (one fsync for the whole group), and only then answers each request. A click is therefore on disk when its 201
+/// is sent, yet a burst costs one read, one insert and one commit per group instead of per click, and on SQLite, which
+/// has one write lock per file, the requests never queue on that lock. The unique index on (reader, thing, period)
+/// still decides every race, also between several Hub processes.
 /// </summary>
 public sealed class ClickWriter : IAsyncDisposable
 {
@@ -43,16 +75,16 @@ public sealed class ClickWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stores <paramref name="click"/> and returns when it is committed: true when this call stored it, false when the
-    /// reader's click of the period was already there (stored by a concurrent request or another process).
+    /// Checks <paramref name="request"/> and stores its click when every check passes; returns, once the group's
+    /// transaction is committed, what was read and whether this call stored the click.
     /// </summary>
     /// <remarks>
-    /// The cancellation token only stops the wait: a click handed over is written even if the reader has gone, as it
+    /// The cancellation token only stops the wait: a flattr handed over is written even if the reader has gone, as it
     /// would be had the request finished a moment earlier.
     /// </remarks>
-    public Task<bool> WriteAsync(NewClick click, CancellationToken cancellationToken)
+    internal Task<ClickWritten> RecordAsync(ClickRequest request, CancellationToken cancellationToken)
     {
-        var work = new Work(click, null, default, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var work = new Work(request, null, default, new TaskCompletionSource<ClickWritten>(TaskCreationOptions.RunContinuationsAsynchronously));
         Enqueue(work);
         return work.Done!.Task.WaitAsync(cancellationToken);
     }
@@ -88,27 +120,26 @@ public sealed class ClickWriter : IAsyncDisposable
 #pragma warning disable CA1031
     private async Task WriteGroupAsync(List<Work> group)
     {
-        var clicks = group.Where(w => w.Click is not null).ToList();
+        var requests = group.Where(w => w.Request is not null).ToList();
         var touches = Touches(group);
         try
         {
-            var inserted = await InsertAsync(Distinct(clicks), touches).ConfigureAwait(false);
-            foreach (var work in clicks)
+            var written = await WriteAsync(requests.ConvertAll(w => w.Request!), touches).ConfigureAwait(false);
+            for (var i = 0; i < requests.Count; i++)
             {
-                // A pair twice in one group: the first request stored it, the second finds it there.
-                work.Done!.TrySetResult(inserted.Remove((work.Click!.ReaderId, work.Click.ThingId)));
+                requests[i].Done!.TrySetResult(written[i]);
             }
         }
         catch (Exception e)
         {
             // One bad click (say, its thing was deleted in the meantime) must not fail the others: each alone once more.
-            Log.ClickGroupFailed(_logger, clicks.Count, e);
-            foreach (var work in clicks)
+            Log.ClickGroupFailed(_logger, requests.Count, e);
+            foreach (var work in requests)
             {
                 try
                 {
-                    var inserted = await InsertAsync([work.Click!], []).ConfigureAwait(false);
-                    work.Done!.TrySetResult(inserted.Count == 1);
+                    var written = await WriteAsync([work.Request!], []).ConfigureAwait(false);
+                    work.Done!.TrySetResult(written[0]);
                 }
                 catch (Exception single)
                 {
@@ -118,7 +149,7 @@ public sealed class ClickWriter : IAsyncDisposable
 
             try
             {
-                await InsertAsync([], touches).ConfigureAwait(false);
+                await WriteAsync([], touches).ConfigureAwait(false);
             }
             catch (Exception touch)
             {
@@ -128,9 +159,6 @@ public sealed class ClickWriter : IAsyncDisposable
         }
     }
 #pragma warning restore CA1031
-
-    private static List<NewClick> Distinct(List<Work> clicks) =>
-        clicks.Select(w => w.Click!).DistinctBy(c => (c.ReaderId, c.ThingId, c.Period)).ToList();
 
     private static Dictionary<long, DateTimeOffset> Touches(List<Work> group)
     {
@@ -146,19 +174,19 @@ public sealed class ClickWriter : IAsyncDisposable
         return touches;
     }
 
-    /// <summary>Inserts <paramref name="clicks"/> and updates token use times in one transaction; returns the pairs that were inserted.</summary>
+    /// <summary>Checks and stores <paramref name="requests"/> and updates token use times in one transaction; returns what became of each request, in order.</summary>
     /// <remarks>
     /// Runs on the writer's own connection, kept open with its statements prepared: opening a pooled connection for
     /// every group cost PostgreSQL a round of session-reset statements per group, and the group's multi-row INSERT was
     /// parsed and planned again for every group size (docs/performance.md). Any failure closes the connection; the next
     /// group opens a new one.
     /// </remarks>
-    private async Task<HashSet<(string ReaderId, long ThingId)>> InsertAsync(List<NewClick> clicks, Dictionary<long, DateTimeOffset> touches)
+    private async Task<ClickWritten[]> WriteAsync(List<ClickRequest> requests, Dictionary<long, DateTimeOffset> touches)
     {
         _session ??= await WriterSession.OpenAsync(_database).ConfigureAwait(false);
         try
         {
-            return await _session.WriteAsync(clicks, touches).ConfigureAwait(false);
+            return await _session.WriteAsync(requests, touches).ConfigureAwait(false);
         }
         catch
         {
@@ -187,14 +215,41 @@ public sealed class ClickWriter : IAsyncDisposable
     /// <summary>The writer's connection and its prepared statements.</summary>
     private sealed class WriterSession : IAsyncDisposable
     {
-        // PostgreSQL takes a group in one statement whose text never changes: the columns as arrays, unnested. SQLite
+        // The table and column names are EF Core's defaults for the model (HubDbContext), the same on both databases.
+        // One row per flattr, also for an unknown thing: the reader's and the token's state are read either way. A token
+        // id of 0 (no token has it) stands for a flattr through the button page.
+        private const string CheckColumns =
+            """
+            SELECT t."Url", t."CreatorId", t."RetiredAt", c."AccountId", i."DisabledAt", u."MonthlyBudget", u."LockoutEnd",
+                   EXISTS (SELECT 1 FROM "ApiTokens" AS x WHERE x."Id" = q.token AND x."AccountId" = q.reader AND x."RevokedAt" IS NULL),
+                   (SELECT k."ClickedAt" FROM "Clicks" AS k WHERE k."ReaderId" = q.reader AND k."ThingId" = t."Id" AND k."Period" = q.period)
+            """;
+
+        private const string CheckJoins =
+            """
+            LEFT JOIN "Things" AS t ON t."Id" = q.thing
+            LEFT JOIN "Creators" AS c ON c."Id" = t."CreatorId"
+            LEFT JOIN "Installations" AS i ON i."Id" = t."InstallationId"
+            LEFT JOIN "AspNetUsers" AS u ON u."Id" = q.reader
+            """;
+
+        // PostgreSQL reads the whole group with one statement whose text never changes (the flattrs as arrays, unnested
+        // with their positions); SQLite, in the process, reads each flattr with one prepared statement.
+        private const string PostgresCheckSql =
+            CheckColumns + "\nFROM unnest(@r::text[], @t::bigint[], @k::bigint[], @p::integer[]) WITH ORDINALITY AS q(reader, thing, token, period, n)\n"
+            + CheckJoins + "\nORDER BY q.n";
+
+        private const string SqliteCheckSql =
+            CheckColumns + "\nFROM (SELECT @r AS reader, @t AS thing, @k AS token, @p AS period) AS q\n" + CheckJoins;
+
+        // PostgreSQL inserts a group with one statement whose text never changes: the columns as arrays, unnested. SQLite
         // runs one prepared single-row INSERT per click inside the transaction, which costs it microseconds a row.
         private const string PostgresInsertSql =
             """
             INSERT INTO "Clicks" ("ReaderId", "ThingId", "CreatorId", "Period", "ClickedAt")
             SELECT * FROM unnest(@r::text[], @t::bigint[], @c::bigint[], @p::integer[], @a::timestamptz[])
             ON CONFLICT ("ReaderId", "ThingId", "Period") DO NOTHING
-            RETURNING "ReaderId", "ThingId"
+            RETURNING "ReaderId", "ThingId", "Period"
             """;
 
         private const string SqliteInsertSql =
@@ -203,10 +258,21 @@ public sealed class ClickWriter : IAsyncDisposable
             ON CONFLICT ("ReaderId", "ThingId", "Period") DO NOTHING
             """;
 
-        private const string TouchSql = "UPDATE \"ApiTokens\" SET \"LastUsedAt\" = @at WHERE \"Id\" = @id";
+        // A burst brings many tokens' use times at once (a minute after the first burst, every token of it): PostgreSQL
+        // takes them in one statement, SQLite one prepared UPDATE each.
+        private const string PostgresTouchSql =
+            """
+            UPDATE "ApiTokens" AS t SET "LastUsedAt" = u.at
+            FROM unnest(@id::bigint[], @at::timestamptz[]) AS u(id, at)
+            WHERE t."Id" = u.id
+            """;
+
+        private const string SqliteTouchSql = "UPDATE \"ApiTokens\" SET \"LastUsedAt\" = @at WHERE \"Id\" = @id";
 
         private readonly DbConnection _connection;
         private readonly bool _sqlite;
+        private readonly DbCommand _check;
+        private readonly DbParameter _checkReader, _checkThing, _checkToken, _checkPeriod;
         private readonly DbCommand _insert;
         private readonly DbParameter _reader, _thing, _creator, _period, _at;
         private readonly DbCommand _touch;
@@ -216,6 +282,12 @@ public sealed class ClickWriter : IAsyncDisposable
         {
             _connection = connection;
             _sqlite = sqlite;
+            _check = connection.CreateCommand();
+            _check.CommandText = sqlite ? SqliteCheckSql : PostgresCheckSql;
+            _checkReader = _check.AddParameter("@r", sqlite ? string.Empty : Array.Empty<string>());
+            _checkThing = _check.AddParameter("@t", sqlite ? 0L : Array.Empty<long>());
+            _checkToken = _check.AddParameter("@k", sqlite ? 0L : Array.Empty<long>());
+            _checkPeriod = _check.AddParameter("@p", sqlite ? 0 : Array.Empty<int>());
             _insert = connection.CreateCommand();
             _insert.CommandText = sqlite ? SqliteInsertSql : PostgresInsertSql;
             _reader = _insert.AddParameter("@r", sqlite ? string.Empty : Array.Empty<string>());
@@ -224,9 +296,9 @@ public sealed class ClickWriter : IAsyncDisposable
             _period = _insert.AddParameter("@p", sqlite ? 0 : Array.Empty<int>());
             _at = _insert.AddParameter("@a", sqlite ? 0L : Array.Empty<DateTimeOffset>());
             _touch = connection.CreateCommand();
-            _touch.CommandText = TouchSql;
-            _touchAt = _touch.AddParameter("@at", StoredValues.Instant(DateTimeOffset.UnixEpoch, sqlite));
-            _touchId = _touch.AddParameter("@id", 0L);
+            _touch.CommandText = sqlite ? SqliteTouchSql : PostgresTouchSql;
+            _touchAt = _touch.AddParameter("@at", sqlite ? StoredValues.Instant(DateTimeOffset.UnixEpoch, sqlite) : Array.Empty<DateTimeOffset>());
+            _touchId = _touch.AddParameter("@id", sqlite ? 0L : Array.Empty<long>());
         }
 
         public static async Task<WriterSession> OpenAsync(HubConnection database)
@@ -236,6 +308,7 @@ public sealed class ClickWriter : IAsyncDisposable
             {
                 await connection.OpenAsync().ConfigureAwait(false);
                 var session = new WriterSession(connection, database.IsSqlite);
+                await session._check.PrepareAsync().ConfigureAwait(false);
                 await session._insert.PrepareAsync().ConfigureAwait(false);
                 await session._touch.PrepareAsync().ConfigureAwait(false);
                 return session;
@@ -247,59 +320,172 @@ public sealed class ClickWriter : IAsyncDisposable
             }
         }
 
-        public async Task<HashSet<(string ReaderId, long ThingId)>> WriteAsync(List<NewClick> clicks, Dictionary<long, DateTimeOffset> touches)
+        public async Task<ClickWritten[]> WriteAsync(List<ClickRequest> requests, Dictionary<long, DateTimeOffset> touches)
         {
-            var inserted = new HashSet<(string, long)>();
             await using var transaction = await _connection.BeginTransactionAsync().ConfigureAwait(false);
+            _check.Transaction = transaction;
             _insert.Transaction = transaction;
             _touch.Transaction = transaction;
+
+            var checks = await CheckAsync(requests).ConfigureAwait(false);
+            // The clicks to insert: those the rules let through, each (reader, thing, period) once; a second request for
+            // the same pair in one group finds the first one's click there, as it would a moment later.
+            var passed = new bool[requests.Count];
+            var clicks = new List<(ClickRequest Request, long CreatorId)>();
+            var pairs = new HashSet<(string, long, int)>();
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var request = requests[i];
+                passed[i] = ClickRecorder.Judge(checks[i], request.ReaderId, request.ApiTokenId != 0, request.ClickedAt) == ClickOutcome.Created;
+                if (passed[i] && pairs.Add((request.ReaderId, request.ThingId, request.Period)))
+                {
+                    clicks.Add((request, checks[i].CreatorId));
+                }
+            }
+
+            var inserted = await InsertAsync(clicks).ConfigureAwait(false);
+            await TouchAsync(touches).ConfigureAwait(false);
+
+            await transaction.CommitAsync().ConfigureAwait(false);
+            var written = new ClickWritten[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
+            {
+                written[i] = new ClickWritten(checks[i], passed[i] ? inserted.Remove((requests[i].ReaderId, requests[i].ThingId, requests[i].Period)) : null);
+            }
+
+            return written;
+        }
+
+        private async Task<ClickCheck[]> CheckAsync(List<ClickRequest> requests)
+        {
+            var checks = new ClickCheck[requests.Count];
+            if (requests.Count == 0)
+            {
+                return checks;
+            }
+
+            if (_sqlite)
+            {
+                for (var i = 0; i < requests.Count; i++)
+                {
+                    _checkReader.Value = requests[i].ReaderId;
+                    _checkThing.Value = requests[i].ThingId;
+                    _checkToken.Value = requests[i].ApiTokenId;
+                    _checkPeriod.Value = requests[i].Period;
+                    await using var reader = await _check.ExecuteReaderAsync().ConfigureAwait(false);
+                    checks[i] = await reader.ReadAsync().ConfigureAwait(false)
+                        ? ReadCheck(reader)
+                        : throw new InvalidOperationException("The click check returned no row.");
+                }
+
+                return checks;
+            }
+
+            _checkReader.Value = requests.ConvertAll(r => r.ReaderId).ToArray();
+            _checkThing.Value = requests.ConvertAll(r => r.ThingId).ToArray();
+            _checkToken.Value = requests.ConvertAll(r => r.ApiTokenId).ToArray();
+            _checkPeriod.Value = requests.ConvertAll(r => r.Period).ToArray();
+            await using (var reader = await _check.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                var i = 0;
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    checks[i++] = ReadCheck(reader);
+                }
+
+                if (i != checks.Length)
+                {
+                    throw new InvalidOperationException($"The click check returned {i} rows for {checks.Length} flattrs.");
+                }
+            }
+
+            return checks;
+        }
+
+        private ClickCheck ReadCheck(DbDataReader reader) => new(
+            reader.IsDBNull(0) ? null : reader.GetString(0),
+            reader.IsDBNull(1) ? 0 : reader.GetInt64(1),
+            Instant(reader, 2),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            Instant(reader, 4),
+            reader.IsDBNull(5) ? null : reader.GetInt64(5),
+            Instant(reader, 6),
+            reader.GetBoolean(7),
+            Instant(reader, 8));
+
+        private DateTimeOffset? Instant(DbDataReader reader, int ordinal) =>
+            reader.IsDBNull(ordinal) ? null : StoredValues.ReadInstant(reader, ordinal, _sqlite);
+
+        // Returns the (reader, thing, period) keys that were inserted.
+        private async Task<HashSet<(string ReaderId, long ThingId, int Period)>> InsertAsync(List<(ClickRequest Request, long CreatorId)> clicks)
+        {
+            var inserted = new HashSet<(string, long, int)>();
             if (clicks.Count > 0 && _sqlite)
             {
-                foreach (var click in clicks)
+                foreach (var (click, creatorId) in clicks)
                 {
                     _reader.Value = click.ReaderId;
                     _thing.Value = click.ThingId;
-                    _creator.Value = click.CreatorId;
+                    _creator.Value = creatorId;
                     _period.Value = click.Period;
                     _at.Value = click.ClickedAt.UtcTicks;
                     if (await _insert.ExecuteNonQueryAsync().ConfigureAwait(false) == 1)
                     {
-                        inserted.Add((click.ReaderId, click.ThingId));
+                        inserted.Add((click.ReaderId, click.ThingId, click.Period));
                     }
                 }
             }
             else if (clicks.Count > 0)
             {
-                _reader.Value = clicks.Select(c => c.ReaderId).ToArray();
-                _thing.Value = clicks.Select(c => c.ThingId).ToArray();
-                _creator.Value = clicks.Select(c => c.CreatorId).ToArray();
-                _period.Value = clicks.Select(c => c.Period).ToArray();
-                _at.Value = clicks.Select(c => c.ClickedAt.ToUniversalTime()).ToArray();
+                _reader.Value = clicks.ConvertAll(c => c.Request.ReaderId).ToArray();
+                _thing.Value = clicks.ConvertAll(c => c.Request.ThingId).ToArray();
+                _creator.Value = clicks.ConvertAll(c => c.CreatorId).ToArray();
+                _period.Value = clicks.ConvertAll(c => c.Request.Period).ToArray();
+                _at.Value = clicks.ConvertAll(c => c.Request.ClickedAt.ToUniversalTime()).ToArray();
                 await using var reader = await _insert.ExecuteReaderAsync().ConfigureAwait(false);
                 while (await reader.ReadAsync().ConfigureAwait(false))
                 {
-                    inserted.Add((reader.GetString(0), reader.GetInt64(1)));
+                    inserted.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2)));
                 }
             }
 
-            foreach (var (tokenId, at) in touches)
+            return inserted;
+        }
+
+        private async Task TouchAsync(Dictionary<long, DateTimeOffset> touches)
+        {
+            if (touches.Count == 0)
             {
-                _touchAt.Value = StoredValues.Instant(at, _sqlite);
-                _touchId.Value = tokenId;
-                await _touch.ExecuteNonQueryAsync().ConfigureAwait(false);
+                return;
             }
 
-            await transaction.CommitAsync().ConfigureAwait(false);
-            return inserted;
+            if (_sqlite)
+            {
+                foreach (var (tokenId, at) in touches)
+                {
+                    _touchAt.Value = StoredValues.Instant(at, _sqlite);
+                    _touchId.Value = tokenId;
+                    await _touch.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            // In the order of their ids, so that Hub processes touching the same tokens lock them in the same order.
+            var ordered = touches.OrderBy(t => t.Key).ToArray();
+            _touchId.Value = Array.ConvertAll(ordered, t => t.Key);
+            _touchAt.Value = Array.ConvertAll(ordered, t => t.Value.ToUniversalTime());
+            await _touch.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()
         {
+            await _check.DisposeAsync().ConfigureAwait(false);
             await _insert.DisposeAsync().ConfigureAwait(false);
             await _touch.DisposeAsync().ConfigureAwait(false);
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private sealed record Work(NewClick? Click, long? TokenId, DateTimeOffset TokenUsedAt, TaskCompletionSource<bool>? Done);
+    private sealed record Work(ClickRequest? Request, long? TokenId, DateTimeOffset TokenUsedAt, TaskCompletionSource<ClickWritten>? Done);
 }

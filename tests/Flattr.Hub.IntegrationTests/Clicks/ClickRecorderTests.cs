@@ -104,25 +104,61 @@ public abstract class ClickRecorderTests(FlattringFixture hub)
     }
 
     [Fact]
-    public async Task WriteAsync_OneClickOfAGroupFails_StoresTheOthersAndFailsOnlyThatOne()
+    public async Task RecordAsync_OneClickOfAGroupFailsToInsert_StoresTheOthersAndFailsOnlyThatOne()
     {
         var (readerId, thingId) = await ArrangeAsync();
         var other = (await hub.CreateReaderAsync()).Id;
-        var creatorId = await hub.WithDbAsync(db => db.Things.Where(t => t.Id == thingId).Select(t => t.CreatorId).SingleAsync());
+        var site = await hub.AddInstallationAsync();
+        var badThingId = long.Parse((await hub.PutThingAsync(site, "bad")).Id, CultureInfo.InvariantCulture);
         var writer = hub.App.Services.GetRequiredService<ClickWriter>();
         var period = Click.PeriodKey(Period.Containing(hub.Time.GetUtcNow()));
         var at = hub.Time.GetUtcNow();
 
-        // No thing 987654321: its foreign key fails the group's statement, so the writer retries each click alone.
-        var good = writer.WriteAsync(new NewClick(readerId, thingId, creatorId, period, at), CancellationToken.None);
-        var bad = writer.WriteAsync(new NewClick(other, 987654321, creatorId, period, at), CancellationToken.None);
-        var alsoGood = writer.WriteAsync(new NewClick(other, thingId, creatorId, period, at), CancellationToken.None);
+        // The bad thing passes every check, but the database refuses its click (as it would one whose thing was deleted
+        // between the check and the insert): the group's insert fails, so the writer tries each flattr alone.
+        await hub.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite()
+            ? $"""
+              CREATE TRIGGER "FailBadClick" BEFORE INSERT ON "Clicks" WHEN NEW."ThingId" = {badThingId}
+              BEGIN SELECT RAISE(ABORT, 'this click fails'); END;
+              """
+            : $"""
+              CREATE FUNCTION "FailBadClick"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'this click fails'; END $$;
+              CREATE TRIGGER "FailBadClick" BEFORE INSERT ON "Clicks" FOR EACH ROW WHEN (NEW."ThingId" = {badThingId}) EXECUTE FUNCTION "FailBadClick"();
+              """));
+        try
+        {
+            var good = writer.RecordAsync(new ClickRequest(readerId, thingId, period, 0, at), CancellationToken.None);
+            var bad = writer.RecordAsync(new ClickRequest(other, badThingId, period, 0, at), CancellationToken.None);
+            var alsoGood = writer.RecordAsync(new ClickRequest(other, thingId, period, 0, at), CancellationToken.None);
 
-        Assert.True(await good);
-        Assert.True(await alsoGood);
-        await Assert.ThrowsAnyAsync<Exception>(() => bad);
-        Assert.Equal(2, await hub.WithDbAsync(db => db.Clicks.CountAsync(c => c.ThingId == thingId)));
-        Assert.Equal(0, await hub.WithDbAsync(db => db.Clicks.CountAsync(c => c.ThingId == 987654321)));
+            Assert.True((await good).Stored);
+            Assert.True((await alsoGood).Stored);
+            await Assert.ThrowsAnyAsync<Exception>(() => bad);
+            Assert.Equal(2, await hub.WithDbAsync(db => db.Clicks.CountAsync(c => c.ThingId == thingId)));
+            Assert.Equal(0, await hub.WithDbAsync(db => db.Clicks.CountAsync(c => c.ThingId == badThingId)));
+        }
+        finally
+        {
+            await hub.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite()
+                ? """DROP TRIGGER "FailBadClick";"""
+                : """DROP TRIGGER "FailBadClick" ON "Clicks"; DROP FUNCTION "FailBadClick"();"""));
+        }
+    }
+
+    [Fact]
+    public async Task RecordAsync_SameFlattrTwiceInOneGroup_StoresOneAndTellsTheOtherItIsThere()
+    {
+        var (readerId, thingId) = await ArrangeAsync();
+        var writer = hub.App.Services.GetRequiredService<ClickWriter>();
+        var period = Click.PeriodKey(Period.Containing(hub.Time.GetUtcNow()));
+        var at = hub.Time.GetUtcNow();
+
+        var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => writer.RecordAsync(new ClickRequest(readerId, thingId, period, 0, at), CancellationToken.None)));
+
+        // Whether they share a group or not, one request stores the click and every other finds it stored.
+        Assert.Single(written, w => w.Stored is true);
+        Assert.All(written, w => Assert.True(w.Stored is true || w.Stored is false && w.Check.EarlierClick is null || w.Stored is null && w.Check.EarlierClick is not null));
+        Assert.Equal(1, await hub.WithDbAsync(db => db.Clicks.CountAsync(c => c.ReaderId == readerId && c.ThingId == thingId)));
     }
 
     [Fact]
