@@ -73,8 +73,8 @@ public sealed class ClickRecorder(HubDbContext db, ClickWriter writer, TimeProvi
         var period = Period.Containing(now);
         var periodKey = Click.PeriodKey(period);
 
-        var (thing, stored) = await writer.RecordAsync(new ClickRequest(readerId, thingId, periodKey, apiTokenId ?? 0, now), cancellationToken);
-        switch (Judge(thing, readerId, apiTokenId is not null, now))
+        var (thing, verdict, stored) = await writer.RecordAsync(new ClickRequest(readerId, thingId, periodKey, apiTokenId ?? 0, now), cancellationToken);
+        switch (verdict)
         {
             case ClickOutcome.AlreadyFlattred:
                 Log.ClickRepeated(logger, readerId, thingId, periodKey);

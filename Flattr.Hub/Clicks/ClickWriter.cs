@@ -35,11 +35,12 @@ internal sealed record ClickCheck(
 
 /// <summary>What the writer did with a <see cref="ClickRequest"/>.</summary>
 /// <param name="Check">Everything the flattr was checked against, read in the transaction that stored it.</param>
+/// <param name="Verdict">What the rules made of it (<see cref="ClickRecorder.Judge"/>), on what <paramref name="Check"/> read.</param>
 /// <param name="Stored">
 /// True when this request's click was stored; false when every check passed but the click was already there (stored
-/// by a concurrent request or another Hub process); null when a check refused it (<see cref="ClickRecorder.Judge"/>).
+/// by a concurrent request or another Hub process); null when the verdict was not <see cref="ClickOutcome.Created"/>.
 /// </param>
-internal sealed record ClickWritten(ClickCheck Check, bool? Stored);
+internal sealed record ClickWritten(ClickCheck Check, ClickOutcome Verdict, bool? Stored);
 
 /// <summary>
 /// The one writer of new clicks (and of API token use times) in a Hub process: group commit. Requests hand their flattr
@@ -330,14 +331,14 @@ public sealed class ClickWriter : IAsyncDisposable
             var checks = await CheckAsync(requests).ConfigureAwait(false);
             // The clicks to insert: those the rules let through, each (reader, thing, period) once; a second request for
             // the same pair in one group finds the first one's click there, as it would a moment later.
-            var passed = new bool[requests.Count];
+            var verdicts = new ClickOutcome[requests.Count];
             var clicks = new List<(ClickRequest Request, long CreatorId)>();
             var pairs = new HashSet<(string, long, int)>();
             for (var i = 0; i < requests.Count; i++)
             {
                 var request = requests[i];
-                passed[i] = ClickRecorder.Judge(checks[i], request.ReaderId, request.ApiTokenId != 0, request.ClickedAt) == ClickOutcome.Created;
-                if (passed[i] && pairs.Add((request.ReaderId, request.ThingId, request.Period)))
+                verdicts[i] = ClickRecorder.Judge(checks[i], request.ReaderId, request.ApiTokenId != 0, request.ClickedAt);
+                if (verdicts[i] == ClickOutcome.Created && pairs.Add((request.ReaderId, request.ThingId, request.Period)))
                 {
                     clicks.Add((request, checks[i].CreatorId));
                 }
@@ -350,7 +351,8 @@ public sealed class ClickWriter : IAsyncDisposable
             var written = new ClickWritten[requests.Count];
             for (var i = 0; i < requests.Count; i++)
             {
-                written[i] = new ClickWritten(checks[i], passed[i] ? inserted.Remove((requests[i].ReaderId, requests[i].ThingId, requests[i].Period)) : null);
+                var stored = verdicts[i] == ClickOutcome.Created ? inserted.Remove((requests[i].ReaderId, requests[i].ThingId, requests[i].Period)) : (bool?)null;
+                written[i] = new ClickWritten(checks[i], verdicts[i], stored);
             }
 
             return written;
