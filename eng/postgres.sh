@@ -39,7 +39,12 @@ case "${1:-start}" in
     if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
     as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
     if [ -n "${FLATTR_PG_DURABLE:-}" ]; then
-      settings="-c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=15min -c maintenance_work_mem=512MB"
+      # shared_buffers holds the whole month of the full perf run (2.2 GB with its indexes). With 1 GB, pages written
+      # out of PostgreSQL's cache reached the disk in the kernel's write-back bursts (75 MB in one second), which held up
+      # the WAL's fsync and with it every commit: a stall of 130-180 ms in the clicks' open loop (docs/performance.md).
+      # A quarter of the memory, at most 4 GB, so a smaller machine still starts it.
+      buffers_mb=$(awk '/^MemTotal:/ {mb = int($2 / 4096); print (mb < 4096 ? mb : 4096)}' /proc/meminfo)
+      settings="-c shared_buffers=${buffers_mb}MB -c max_wal_size=8GB -c checkpoint_timeout=15min -c maintenance_work_mem=512MB"
     else
       # Tuned for a test server on a small machine: durability is not what these tests measure.
       settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
